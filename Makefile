@@ -1,0 +1,60 @@
+# Russia in Central Asia: one-command set-up, build and tests.
+#   make book    set up .venv from requirements.txt, install coursekit, build _build/html (strict)
+#   make test    set up, build the book, run every test (unit, data checks, nbval, browser)
+#   make serve   serve the built book on http://127.0.0.1:8000
+#   make check   validate datasets, excerpts and quizzes
+#   make bench   measure build, test and page-weight figures (writes bench/results.json)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.coursekit-installed
+JB_FLAGS := -W -n --keep-going
+PORT ?= 8000
+
+.PHONY: setup book test test-fast serve check lint bench binder-check browser-deps clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+book: setup
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@echo
+	@echo "The book is in _build/html. Open _build/html/index.html in a browser,"
+	@echo "or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
+
+browser-deps:
+	@bash scripts/ensure_browser_deps.sh
+
+test: setup browser-deps book
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+serve:
+	@test -f _build/html/index.html || { echo "No book yet: run 'make book' first"; exit 1; }
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+check: setup
+	$(BIN)/coursekit check
+
+lint: setup
+	$(BIN)/ruff check src tests scripts data/scripts
+
+bench: setup browser-deps
+	$(BIN)/python bench/run.py
+
+binder-check: setup
+	$(BIN)/python scripts/binder_check.py
+
+clean:
+	rm -rf _build

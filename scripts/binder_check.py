@@ -1,0 +1,87 @@
+"""Prove that Binder's configuration is enough: build a fresh virtual environment only from the
+files in ``binder/`` (as repo2docker does), then execute every chapter notebook in it.
+
+Each notebook is copied alone into an empty folder first, as Colab or a downloaded notebook
+would see it, so a chapter that reads ``../data`` or any repository file fails here.
+
+Usage: ``python scripts/binder_check.py [--keep]`` (also ``make binder-check``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+# Runs inside the fresh environment: execute one notebook top to bottom in a clean kernel.
+_EXECUTE = (
+    "import sys, nbformat, nbclient; nb = nbformat.read(sys.argv[1], as_version=4); "
+    "nbclient.NotebookClient(nb, timeout=600, kernel_name='python3').execute()"
+)
+
+
+def run(cmd: list[str], **kwargs) -> None:
+    print("+", " ".join(map(str, cmd)), flush=True)
+    subprocess.run(cmd, check=True, **kwargs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", action="store_true", help="keep the temporary environment")
+    args = parser.parse_args(argv)
+
+    runtime = (REPO / "binder" / "runtime.txt").read_text().strip()
+    wanted = runtime.removeprefix("python-")
+    have = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if wanted != have:
+        print(f"note: binder/runtime.txt asks for Python {wanted}; checking with {have}")
+
+    work = Path(tempfile.mkdtemp(prefix="binder-check-"))
+    start = time.perf_counter()
+    try:
+        # repo2docker copies the repository and works from its root.
+        repo_copy = work / "repo"
+        shutil.copytree(REPO, repo_copy, ignore=shutil.ignore_patterns(
+            ".venv", "_build", ".git", "node_modules", "__pycache__", "*.egg-info"))
+        venv = work / "env"
+        run([sys.executable, "-m", "venv", str(venv)])
+        python = venv / "bin" / "python"
+        env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+        env.pop("PYTHONPATH", None)
+        run([str(python), "-m", "pip", "install", "--quiet", "-r", "binder/requirements.txt"],
+            cwd=repo_copy, env=env)
+        run(["bash", "binder/postBuild"], cwd=repo_copy, env=env)
+        # Only the installed package may be used from now on: remove the source tree.
+        chapters = sorted((repo_copy / "chapters").glob("*.ipynb"))
+        alone = work / "alone"
+        alone.mkdir()
+        for nb in chapters:
+            shutil.copy2(nb, alone / nb.name)
+        shutil.rmtree(repo_copy)
+        failures = []
+        for nb in sorted(alone.glob("*.ipynb")):
+            result = subprocess.run([str(python), "-c", _EXECUTE, nb.name],
+                                    cwd=alone, env=env, capture_output=True, text=True)
+            status = "ok" if result.returncode == 0 else "FAILED"
+            print(f"{status:6} {nb.name}", flush=True)
+            if result.returncode:
+                failures.append(nb.name)
+                print(result.stderr[-3000:])
+        print(f"binder check: {len(chapters) - len(failures)}/{len(chapters)} chapters ran "
+              f"in a fresh Binder-like environment ({time.perf_counter() - start:.0f} s)")
+        return 1 if failures or not chapters else 0
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

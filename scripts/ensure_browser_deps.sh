@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install what the browser tests need, from the package registries only:
+# Debian's chromium (never a browser download by Playwright) and axe-core from npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "Installing Debian's chromium for the browser tests..."
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+if [ -f tests/browser/package.json ] && [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+  echo "Installing axe-core from the npm registry..."
+  (cd tests/browser && npm ci --silent --no-audit --no-fund)
+fi

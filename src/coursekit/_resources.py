@@ -1,0 +1,50 @@
+"""Locate the files coursekit ships: datasets, cleaned seeds and quiz data.
+
+In an installed wheel they live inside the package (``coursekit/_data`` ...); in an editable
+checkout they are the repository's own ``data/``, ``seeds/`` and ``chapters/quizzes/`` folders.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["resource_path", "write_atomic"]
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_REPO_ROOT = _PACKAGE_DIR.parent.parent
+
+# packaged name -> folder in the repository
+_KINDS = {
+    "data": ("_data", "data"),
+    "seeds": ("_seeds", "seeds"),
+    "quizzes": ("_quizzes", "chapters/quizzes"),
+}
+
+
+def resource_path(kind: str, *parts: str) -> Path:
+    """Return the path of a shipped file or folder.
+
+    >>> resource_path("data").name in {"_data", "data"}
+    True
+    >>> resource_path("images")
+    Traceback (most recent call last):
+        ...
+    KeyError: "unknown resource kind 'images'; expected one of: data, quizzes, seeds"
+    """
+    if kind not in _KINDS:
+        raise KeyError(f"unknown resource kind {kind!r}; expected one of: {', '.join(sorted(_KINDS))}")
+    packaged, in_repo = _KINDS[kind]
+    base = _PACKAGE_DIR / packaged
+    if not base.is_dir():
+        base = _REPO_ROOT / in_repo
+    return base.joinpath(*parts)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename, so that readers never
+    see a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

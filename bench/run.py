@@ -1,0 +1,198 @@
+"""Benchmark of the course's build, tests and pages (``make bench``).
+
+Measures, on this machine, and writes ``bench/results.json`` plus a printed table:
+
+- clean build of the whole book (all notebooks executed), no-op rebuild, rebuild after editing
+  one chapter; the same clean build of an empty book with the same toolchain, for ratios;
+- the sum of the chapter notebooks' own execution times (nbclient, one clean kernel each);
+- the test command's wall time (``pytest``, after the book is built) and the nbval part alone;
+- ``import coursekit`` time and the load time of each dataset;
+- bytes transferred on the first load of each page (HTML plus every asset, measured in
+  Chromium with the cache empty and the network cut off), the largest page, the built site size.
+
+Builds run in a temporary copy of the repository so the working tree is never touched.
+Budgets: clean build <= 3 x (notebook execution + empty-book build); no-op rebuild < 10 s;
+first load of any chapter page < 1.5 MB; ``import coursekit`` < 1 s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = REPO / "bench" / "results.json"
+sys.path.insert(0, str(REPO / "tests"))
+
+
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=env)
+    return time.perf_counter() - start
+
+
+def copy_repo(dest: Path) -> Path:
+    shutil.copytree(REPO, dest, ignore=shutil.ignore_patterns(
+        ".venv", "_build", ".git", "node_modules", "__pycache__"))
+    return dest
+
+
+def jb_build(book: Path) -> float:
+    return timed([str(BIN / "jupyter-book"), "build", str(book), "-W", "-n", "--keep-going"], cwd=book)
+
+
+def notebook_execution_seconds() -> dict[str, float]:
+    import nbclient
+    import nbformat
+
+    times = {}
+    for path in sorted((REPO / "chapters").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}}).execute()
+        times[path.name] = time.perf_counter() - start
+    return times
+
+
+def empty_book_build(work: Path) -> float:
+    book = work / "empty"
+    book.mkdir()
+    (book / "_config.yml").write_text("title: Empty\nexecute:\n  execute_notebooks: cache\n")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
+    (book / "intro.md").write_text("# Empty\n\nAn empty book.\n")
+    return jb_build(book)
+
+
+def import_time() -> float:
+    code = "import time; t = time.perf_counter(); import coursekit; print(time.perf_counter() - t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True).stdout) for _ in range(5)]
+    return statistics.median(runs)
+
+
+def dataset_load_times() -> dict[str, float]:
+    code = ("import time, json, coursekit.data as d; out = {}\n"
+            "for n in d.names():\n"
+            "    t = time.perf_counter(); d.load(n); out[n] = time.perf_counter() - t\n"
+            "print(json.dumps(out))")
+    return json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                     check=True).stdout)
+
+
+def page_weights(site: Path) -> dict[str, int]:
+    from conftest import CHROMIUM, CHROMIUM_ARGS, offline_context, serve_directory
+    from playwright.sync_api import sync_playwright
+    from test_book_browser import toc_pages
+
+    server, url = serve_directory(site)
+    weights = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for page_path in toc_pages():
+                context = offline_context(browser, url)
+                page = context.new_page()
+                sizes: list[int] = []
+
+                def on_response(response, sizes=sizes):
+                    # redirects and aborted requests have no body
+                    with contextlib.suppress(Exception):
+                        sizes.append(len(response.body()))
+
+                page.on("response", on_response)
+                page.goto(f"{url}/{page_path}", wait_until="load")
+                page.wait_for_timeout(300)
+                weights[page_path] = sum(sizes)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return weights
+
+
+def site_size(site: Path) -> int:
+    return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+
+
+def main() -> int:
+    results: dict[str, object] = {"machine": os.uname().nodename, "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="coursekit-bench-") as tmp:
+        work = Path(tmp)
+        book = copy_repo(work / "book")
+        results["clean_build_s"] = jb_build(book)
+        results["noop_rebuild_s"] = jb_build(book)
+        chapter = sorted((book / "chapters").glob("*.ipynb"))[0]
+        nb = json.loads(chapter.read_text())
+        nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "bench-edit",
+                            "metadata": {}, "outputs": [], "source": ["1 + 1"]})
+        chapter.write_text(json.dumps(nb, indent=1))
+        results["edited_chapter_rebuild_s"] = jb_build(book)
+        results["empty_book_build_s"] = empty_book_build(work)
+        site = book / "_build" / "html"
+        weights = page_weights(site)
+        results["page_bytes"] = weights
+        results["site_bytes"] = site_size(site)
+    executions = notebook_execution_seconds()
+    results["notebook_execution_s"] = executions
+    results["notebook_execution_total_s"] = sum(executions.values())
+    results["import_coursekit_s"] = import_time()
+    results["dataset_load_s"] = dataset_load_times()
+    pytest = [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    results["test_command_s"] = timed(pytest, cwd=REPO)
+    results["nbval_s"] = timed([*pytest, "chapters"], cwd=REPO)
+
+    chapter_pages = {k: v for k, v in weights.items() if k.startswith("chapters/")}
+    budget_build = 3 * (results["notebook_execution_total_s"] + results["empty_book_build_s"])
+    largest = max(weights.items(), key=lambda kv: kv[1])
+    results["budgets"] = {
+        "clean_build": [results["clean_build_s"], budget_build],
+        "noop_rebuild": [results["noop_rebuild_s"], 10.0],
+        "largest_chapter_page_bytes": [max(chapter_pages.values(), default=0), 1.5e6],
+        "import_coursekit": [results["import_coursekit_s"], 1.0],
+    }
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(render_table(results, largest))
+    return 0 if all(v <= b for v, b in results["budgets"].values()) else 1
+
+
+def render_table(r: dict, largest: tuple[str, int]) -> str:
+    rows = [
+        ("clean build (all notebooks executed)", f"{r['clean_build_s']:.1f} s"),
+        ("no-op rebuild", f"{r['noop_rebuild_s']:.1f} s"),
+        ("rebuild after editing one chapter", f"{r['edited_chapter_rebuild_s']:.1f} s"),
+        ("empty book, same toolchain", f"{r['empty_book_build_s']:.1f} s"),
+        ("notebooks' own execution (sum)", f"{r['notebook_execution_total_s']:.1f} s"),
+        ("clean build / (execution + empty book)",
+         f"{r['clean_build_s'] / (r['notebook_execution_total_s'] + r['empty_book_build_s']):.2f} x"),
+        ("test command (pytest, book built)", f"{r['test_command_s']:.1f} s"),
+        ("nbval part alone", f"{r['nbval_s']:.1f} s"),
+        ("import coursekit (median of 5)", f"{r['import_coursekit_s'] * 1000:.0f} ms"),
+        *[(f"load('{k}')", f"{v * 1000:.1f} ms") for k, v in sorted(r["dataset_load_s"].items())],
+        *[(f"first load {k}", f"{v / 1024:.0f} KiB") for k, v in sorted(r["page_bytes"].items())],
+        (f"largest page ({largest[0]})", f"{largest[1] / 1024:.0f} KiB"),
+        ("built site, total", f"{r['site_bytes'] / 1024 / 1024:.1f} MiB"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    lines = [f"{'measure':<{width}}  value", f"{'-' * width}  -----"]
+    lines += [f"{k:<{width}}  {v}" for k, v in rows]
+    lines.append("")
+    lines.append("budgets (value <= budget):")
+    for name, (value, budget) in r["budgets"].items():
+        ok = "ok" if value <= budget else "OVER"
+        lines.append(f"  {name:<28} {value:>12.2f}  <= {budget:<12.2f} {ok}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,140 @@
+"""Acceptance of the built book in headless Chromium, with the network cut off.
+
+For every page in the table of contents: no console error, no failed request other than map
+tiles, every internal link resolves, every image has alternative text, every map draws its
+features, every quiz can be answered, and axe-core finds no serious or critical violation.
+Moderate violations are listed in ``_build/reports/accessibility.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import pytest
+import yaml
+from conftest import REPO, offline_context
+
+pytestmark = pytest.mark.browser
+
+AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+REPORT = REPO / "_build" / "reports" / "accessibility.md"
+# Map tiles are the one network dependency the offline book is allowed.
+TILE_HOSTS = re.compile(r"^https?://([a-z0-9-]+\.)*(tile\.openstreetmap\.org|basemaps\.cartocdn\.com)/")
+
+
+def toc_pages() -> list[str]:
+    """HTML paths of every page in ``_toc.yml``, in reading order."""
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    pages: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if key in node:
+                    pages.append(f"{node[key]}.html")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return pages
+
+
+PAGES = toc_pages()
+_moderate: dict[str, list[str]] = {}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run 'make browser-deps' (make test does)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def _ids_in(path: Path, cache: dict[Path, set[str]]) -> set[str]:
+    if path not in cache:
+        html = path.read_text(encoding="utf-8", errors="replace")
+        cache[path] = set(re.findall(r'\b(?:id|name)="([^"]+)"', html))
+    return cache[path]
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_loads_offline_and_is_accessible(page_path, chromium, book_url, built_book, axe_source):
+    context = offline_context(chromium, book_url)
+    page = context.new_page()
+    errors: list[str] = []
+    failed: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(f"{book_url}/{page_path}", wait_until="load")
+    page.wait_for_timeout(500)
+
+    # Map tiles are allowed to fail offline; nothing else is.
+    failed_other = [u for u in failed if not TILE_HOSTS.match(u.split(" ")[-1])]
+    # A blocked tile request also logs a console error that does not name its URL.
+    tiles_blocked = any(TILE_HOSTS.match(u.split(" ")[-1]) for u in failed)
+    errors_other = [e for e in errors
+                    if not (tiles_blocked and e == "Failed to load resource: net::ERR_FAILED")]
+    assert failed_other == [], f"{page_path}: failed requests {failed_other}"
+    assert errors_other == [], f"{page_path}: console errors {errors_other}"
+
+    # Every image has alternative text (decorative images must say so).
+    missing_alt = page.eval_on_selector_all(
+        "img", "els => els.filter(e => !e.closest('[aria-hidden=true]') && e.getAttribute('role') !== "
+        "'presentation' && !(e.getAttribute('alt') || '').trim()).map(e => e.src)")
+    assert missing_alt == [], f"{page_path}: images without alt text {missing_alt}"
+
+    # Every internal link resolves to a built file and, if it has one, to an existing anchor.
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    cache: dict[Path, set[str]] = {}
+    broken = []
+    for href in hrefs:
+        if not href.startswith(book_url):
+            continue
+        url, fragment = urldefrag(href)
+        target = built_book / unquote(urlparse(url).path).lstrip("/")
+        if target.is_dir():
+            target = target / "index.html"
+        anchor_missing = (fragment and target.suffix == ".html" and target.exists()
+                          and unquote(fragment) not in _ids_in(target, cache))
+        if not target.exists() or anchor_missing:
+            broken.append(href)
+    assert broken == [], f"{page_path}: broken internal links {sorted(set(broken))}"
+
+    # Every map draws its features: Leaflet's DOM inside each map frame has vector paths.
+    for frame in page.frames[1:]:
+        if frame.query_selector(".leaflet-container") is None:
+            continue
+        frame.wait_for_selector(".leaflet-interactive", state="attached", timeout=5000)
+        assert frame.eval_on_selector_all(".leaflet-interactive", "els => els.length") > 0
+    for title in page.eval_on_selector_all("iframe", "els => els.map(e => e.title)"):
+        assert title.strip(), f"{page_path}: an iframe has no title"
+
+    # Accessibility: no serious or critical axe-core violation.
+    page.add_script_tag(content=axe_source)
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                         targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    _moderate[page_path] = [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations
+                            if v not in serious]
+    _write_report()
+    context.close()
+    assert serious == [], f"{page_path}: {json.dumps(serious, indent=1)}"
+
+
+def _write_report() -> None:
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# Accessibility report (axe-core)", "",
+             "Serious and critical violations fail the tests; the rest are listed here.", ""]
+    for page, items in sorted(_moderate.items()):
+        lines.append(f"- `{page}`: " + ("; ".join(items) if items else "no other violations"))
+    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")

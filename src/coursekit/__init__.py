@@ -19,7 +19,7 @@ _SUBMODULES = {"sources", "data", "quiz", "maps", "assignments", "cli"}
 _SHORTCUTS = {
     "excerpt": ("sources", "excerpt"),
     "load": ("data", "load"),
-    "check": ("assignments", "check"),
+    "check": ("quiz", "check"),
 }
 
 __all__ = sorted(_SUBMODULES | set(_SHORTCUTS) | {"__version__"})

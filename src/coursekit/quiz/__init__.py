@@ -1,0 +1,112 @@
+"""Quizzes and exercise checks: one data format, one scoring code, three front-ends.
+
+- ``show("ch01")`` displays a chapter's quiz: self-contained HTML in the built book (no kernel,
+  no network), an anywidget in JupyterLab (``quiz.responses``, ``quiz.score``,
+  ``quiz.save("answers.json")``), readable text elsewhere.
+- ``check("ch01-ex-2", answer)`` prints feedback on an exercise answer and returns True/False.
+- ``score(quiz, responses)`` is what grading uses.
+
+Quiz files are ``chapters/quizzes/<name>.yml`` (validated against ``schema.json``); see
+``coursekit.quiz.model`` for the question types and answer formats.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ._quiz import ItemResult, Quiz, Result, score
+from .checks import CHECK_TYPES, Check
+from .loader import load, quiz_path
+from .model import (
+    QUESTION_TYPES,
+    Evidence,
+    Matching,
+    MultipleAnswer,
+    Numeric,
+    Option,
+    Ordering,
+    Question,
+    QuizFileError,
+    Score,
+    ShortText,
+    SingleChoice,
+    TrueFalse,
+)
+
+__all__ = [
+    "CHECK_TYPES",
+    "QUESTION_TYPES",
+    "Check",
+    "Evidence",
+    "ItemResult",
+    "Matching",
+    "MultipleAnswer",
+    "Numeric",
+    "Option",
+    "Ordering",
+    "Question",
+    "Quiz",
+    "QuizFileError",
+    "Result",
+    "Score",
+    "ShortText",
+    "SingleChoice",
+    "TrueFalse",
+    "check",
+    "load",
+    "score",
+    "show",
+]
+
+_ITEM_ID = re.compile(r"^(?P<quiz>ch[0-9]{2}|demo)-(q|ex)-[0-9]+$")
+_cache: dict[tuple[Path, int], Quiz] = {}
+
+
+def _cached(name: str) -> Quiz:
+    path = quiz_path(name)
+    stamp = (path.resolve(), path.stat().st_mtime_ns)
+    if stamp not in _cache:
+        _cache[stamp] = load(path)
+    return _cache[stamp]
+
+
+def show(name: str | Path, key: str | None = None) -> Quiz:
+    """Load quiz ``name`` for display; make it the last line of a cell.
+
+    ``key`` is needed only to show the *same* quiz twice on one page (its HTML ids then get
+    ``-<key>``); different quizzes never clash.
+
+    >>> show("no-such-quiz")
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: no quiz file ...no-such-quiz.yml; known quizzes: ...
+    """
+    loaded = load(name)
+    loaded.display_key = key
+    return loaded
+
+
+def check(item_id: str, answer: Any) -> bool:
+    """Check an answer to an exercise data task (``chNN-ex-M``) or a self-check question
+    (``chNN-q-M``): print feedback and return True only for a fully right answer.
+
+    The quiz file is found from the id's prefix (``ch02-ex-2`` -> ``ch02.yml``).
+
+    >>> check("ch1-ex-2", 3)
+    Traceback (most recent call last):
+        ...
+    ValueError: 'ch1-ex-2' is not an exercise or question id; expected e.g. 'ch02-ex-2' or 'ch02-q-1'
+    """
+    match = _ITEM_ID.match(str(item_id))
+    if not match:
+        raise ValueError(f"{item_id!r} is not an exercise or question id; expected e.g. "
+                         "'ch02-ex-2' or 'ch02-q-1'")
+    item = _cached(match["quiz"])[item_id]
+    if item.graded:
+        raise ValueError(f"{item_id} is a graded question: it is scored when the work is "
+                         "graded, not by check()")
+    outcome = item.score(answer)
+    print(f"{item_id}: {outcome}")
+    return outcome.correct

@@ -1,0 +1,547 @@
+"""Question types: small dataclasses that validate themselves and score one answer.
+
+Each type has ``from_dict`` / ``to_dict`` (the YAML form), ``validate()`` (semantic checks the
+JSON Schema cannot express), ``score(answer) -> Score`` and ``spec()`` (what the browser gets:
+the answer key only for self-check questions, never for graded ones).
+
+Answer formats (what ``score`` and ``coursekit.quiz.check`` accept, and what the browser records):
+
+========== ===================================== ==============================================
+type       answer                                partial credit
+========== ===================================== ==============================================
+single     option id, ``"b"``                    no
+multiple   list of option ids, ``["a", "c"]``    (right picks - wrong picks) / right options,
+                                                 at least 0
+truefalse  ``True`` / ``False``                  no
+numeric    a number or text such as ``"7,500"``  no
+text       a string                              no
+matching   ``{item id: choice id}``              fraction of items matched correctly
+ordering   list of item ids, first to last       fraction of item *pairs* in the right relative
+                                                 order (one item out of place costs little)
+evidence   sentence number (0-based) or the      no
+           sentence's text
+========== ===================================== ==============================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ._scoring import normalise_text, number_matches, pairwise_order, parse_number, sentences
+
+__all__ = [
+    "QUESTION_TYPES",
+    "Evidence",
+    "Matching",
+    "MultipleAnswer",
+    "Numeric",
+    "Option",
+    "Ordering",
+    "Question",
+    "QuizFileError",
+    "Score",
+    "ShortText",
+    "SingleChoice",
+    "TrueFalse",
+]
+
+RIGHT, WRONG, PARTLY = "Correct.", "Not quite.", "Partly correct"
+
+
+class QuizFileError(ValueError):
+    """An authoring mistake in a quiz file or a quiz built in Python.
+
+    The message names the file (and line), the question or check id and the field; the same
+    values are kept as attributes ``file``, ``line``, ``item_id`` and ``field``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: object = None,
+        item_id: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.file, self.item_id, self.field, self.line, self.reason = (
+            None if file is None else str(file), item_id, field, line, message)
+        where = [self.file or "<quiz built in Python>"]
+        if line is not None:
+            where[0] += f", line {line}"
+        if item_id:
+            where.append(f"item {item_id!r}")
+        if field:
+            where.append(f"field {field!r}")
+        super().__init__(f"{': '.join(where)}: {message}")
+
+
+class _Invalid(ValueError):
+    """Raised by ``validate()``; the loader adds file, id and line."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+@dataclass(frozen=True)
+class Score:
+    """How one answer fared: ``fraction`` of the points (0-1), a verdict and feedback text."""
+
+    fraction: float
+    feedback: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.fraction >= 1.0
+
+    @property
+    def verdict(self) -> str:
+        if self.correct:
+            return RIGHT
+        if self.fraction > 0:
+            return f"{PARTLY} ({int(self.fraction * 100 + 0.5)}%)."
+        return WRONG
+
+    def __str__(self) -> str:
+        return f"{self.verdict} {self.feedback}".strip()
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice in a single/multiple-choice question or a right-hand side in matching."""
+
+    id: str
+    text: str
+    feedback: str = ""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Option:
+        return cls(id=str(data["id"]), text=str(data["text"]), feedback=data.get("feedback", ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v != ""}
+
+
+def _unique(ids: Sequence[str], field_name: str) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(ids):
+        if item in seen:
+            raise _Invalid(f"{field_name}[{i}].id", f"duplicate id {item!r}")
+        seen.add(item)
+
+
+def _pick(feedback: str, fallback: str) -> str:
+    return feedback or fallback
+
+
+@dataclass(kw_only=True)
+class Question:
+    """Fields every question has. Subclasses add their own and implement ``score``."""
+
+    type: ClassVar[str] = ""
+    id: str
+    prompt: str
+    explanation: str = ""
+    reference: dict[str, str] | str | None = None
+    points: float = 1
+    graded: bool = False
+    feedback_right: str = ""
+    feedback_wrong: str = ""
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Question:
+        """Build the question class named by ``data["type"]`` from its YAML form."""
+        kind = QUESTION_TYPES.get(data.get("type", ""))
+        if kind is None:
+            raise _Invalid("type", f"unknown question type {data.get('type')!r}; expected one "
+                           f"of {', '.join(QUESTION_TYPES)}")
+        if cls is not Question and kind is not cls:
+            raise _Invalid("type", f"expected type {cls.type!r}, got {data['type']!r}")
+        names = {f.name for f in dataclasses.fields(kind) if f.init}
+        kwargs = {k: v for k, v in data.items() if k in names}
+        return kind(**kind._convert(kwargs))
+
+    @classmethod
+    def _convert(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
+        return kwargs
+
+    def to_dict(self) -> dict[str, Any]:
+        """The YAML form (defaults left out)."""
+        out: dict[str, Any] = {"id": self.id, "type": self.type}
+        for f in dataclasses.fields(self):
+            if not f.init or f.name in out:
+                continue
+            value = getattr(self, f.name)
+            if value == f.default or value in ("", None):
+                continue
+            if isinstance(value, list):
+                value = [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
+            out[f.name] = value
+        return out
+
+    # -- checks ---------------------------------------------------------------------------
+    def validate(self) -> None:
+        """Raise ``_Invalid(field, message)`` for a mistake the schema cannot see."""
+        if not str(self.prompt).strip():
+            raise _Invalid("prompt", "the prompt is empty")
+        if self.points <= 0:
+            raise _Invalid("points", f"points must be positive, got {self.points!r}")
+        if isinstance(self.reference, Mapping):
+            from .sources_link import resolve
+
+            resolve(self.reference, "reference")
+
+    def score(self, answer: Any) -> Score:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _right_wrong(self, ok: bool, fraction: float | None = None) -> Score:
+        fraction = (1.0 if ok else 0.0) if fraction is None else fraction
+        return Score(fraction, self.feedback_right if fraction >= 1 else self.feedback_wrong)
+
+    # -- what the browser gets --------------------------------------------------------------
+    def spec(self) -> dict[str, Any]:
+        """JSON for the front-end. Graded questions carry no key, feedback or explanation."""
+        out: dict[str, Any] = {"id": self.id, "type": self.type, "prompt": self.prompt,
+                               "points": self.points, "graded": self.graded}
+        out.update(self._public())
+        if not self.graded:
+            out["key"] = self._key()
+            out["feedback_right"] = self.feedback_right
+            out["feedback_wrong"] = self.feedback_wrong
+            out["explanation"] = self.explanation
+            if self.reference is not None:
+                out["reference"] = self._reference_text()
+        return out
+
+    def _public(self) -> dict[str, Any]:
+        return {}
+
+    def _key(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _reference_text(self) -> str:
+        from .sources_link import attribution  # local: sources may be absent
+
+        if isinstance(self.reference, str):
+            return f"Dataset: {self.reference}"
+        return attribution(self.reference["source"], self.reference["passage"])
+
+
+@dataclass(kw_only=True)
+class _Choice(Question):
+    options: list[Option] = field(default_factory=list)
+
+    @classmethod
+    def _convert(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
+        kwargs["options"] = [o if isinstance(o, Option) else Option.from_dict(o)
+                             for o in kwargs.get("options", [])]
+        return kwargs
+
+    def _option_ids(self) -> list[str]:
+        return [o.id for o in self.options]
+
+    def _check_keys(self, keys: Sequence[str]) -> None:
+        _unique(self._option_ids(), "options")
+        for key in keys:
+            if key not in self._option_ids():
+                raise _Invalid("answer", f"answer {key!r} is not an option id; expected one of "
+                               f"{', '.join(self._option_ids())}")
+
+    def _public(self) -> dict[str, Any]:
+        keep = ("id", "text") if self.graded else ("id", "text", "feedback")
+        return {"options": [{k: getattr(o, k) for k in keep} for o in self.options]}
+
+
+@dataclass(kw_only=True)
+class SingleChoice(_Choice):
+    """One right option among several."""
+
+    type: ClassVar[str] = "single"
+    answer: str = ""
+
+    def validate(self) -> None:
+        super().validate()
+        if len(self.options) < 2:
+            raise _Invalid("options", "a single-choice question needs at least two options")
+        if not self.answer:
+            raise _Invalid("answer", "no correct answer given")
+        self._check_keys([self.answer])
+
+    def score(self, answer: Any) -> Score:
+        chosen = next((o for o in self.options if o.id == answer), None)
+        ok = answer == self.answer
+        return Score(1.0 if ok else 0.0,
+                     _pick(chosen.feedback if chosen else "",
+                           self.feedback_right if ok else self.feedback_wrong))
+
+    def _key(self) -> Any:
+        return self.answer
+
+
+@dataclass(kw_only=True)
+class MultipleAnswer(_Choice):
+    """Select all that apply; partial credit (right picks - wrong picks) / right options."""
+
+    type: ClassVar[str] = "multiple"
+    answer: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        super().validate()
+        if not self.answer:
+            raise _Invalid("answer", "no correct answer given")
+        _unique(self.answer, "answer")
+        self._check_keys(self.answer)
+
+    def score(self, answer: Any) -> Score:
+        if isinstance(answer, str) or not isinstance(answer, Sequence | set | frozenset):
+            return Score(0.0, "Select one or more options.")
+        picked = set(answer)
+        key = set(self.answer)
+        fraction = max(0.0, (len(picked & key) - len(picked - key)) / len(key))
+        notes = [o.feedback for o in self.options if o.id in picked and o.feedback]
+        base = self.feedback_right if fraction >= 1 else self.feedback_wrong
+        return Score(fraction, " ".join([*notes, base]).strip())
+
+    def _key(self) -> Any:
+        return list(self.answer)
+
+
+@dataclass(kw_only=True)
+class TrueFalse(Question):
+    """A statement to judge; ``feedback_right``/``feedback_wrong`` explain each outcome."""
+
+    type: ClassVar[str] = "truefalse"
+    answer: bool = True
+
+    def validate(self) -> None:
+        super().validate()
+        if not isinstance(self.answer, bool):
+            raise _Invalid("answer", f"expected true or false, got {self.answer!r}")
+
+    def score(self, answer: Any) -> Score:
+        if not isinstance(answer, bool):
+            return Score(0.0, "Answer True or False.")
+        return self._right_wrong(answer == self.answer)
+
+    def _key(self) -> Any:
+        return self.answer
+
+
+@dataclass(kw_only=True)
+class Numeric(Question):
+    """A number, right within ``tolerance`` of ``answer`` or inside ``range``; ``unit`` is
+    shown next to the input box."""
+
+    type: ClassVar[str] = "numeric"
+    answer: float | None = None
+    tolerance: float = 0.0
+    range: list[float] | None = None
+    unit: str = ""
+
+    def validate(self) -> None:
+        super().validate()
+        if (self.answer is None) == (self.range is None):
+            raise _Invalid("answer", "give either `answer` (with `tolerance`) or `range`")
+        if self.range is not None and (len(self.range) != 2 or self.range[0] > self.range[1]):
+            raise _Invalid("range", f"expected [low, high] with low <= high, got {self.range!r}")
+        if self.tolerance < 0:
+            raise _Invalid("tolerance", f"must be >= 0, got {self.tolerance!r}")
+
+    def score(self, answer: Any) -> Score:
+        value = parse_number(answer, self.unit)
+        if value is None:
+            return Score(0.0, f"Could not read a number from {answer!r}.")
+        return self._right_wrong(
+            number_matches(value, self.answer, self.tolerance, self.range))
+
+    def _public(self) -> dict[str, Any]:
+        return {"unit": self.unit}
+
+    def _key(self) -> Any:
+        if self.range is not None:
+            return {"range": list(self.range)}
+        return {"answer": self.answer, "tolerance": self.tolerance}
+
+
+@dataclass(kw_only=True)
+class ShortText(Question):
+    """A word or phrase; compared with ``accept`` ignoring case, spacing and diacritics."""
+
+    type: ClassVar[str] = "text"
+    accept: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        super().validate()
+        if not [a for a in self.accept if normalise_text(a)]:
+            raise _Invalid("accept", "no correct answer given")
+
+    def score(self, answer: Any) -> Score:
+        if not isinstance(answer, str):
+            return Score(0.0, "Type an answer.")
+        return self._right_wrong(normalise_text(answer) in self._key())
+
+    def _key(self) -> Any:
+        return sorted({normalise_text(a) for a in self.accept})
+
+
+@dataclass(kw_only=True)
+class Matching(Question):
+    """Match each item to one of ``choices``; partial credit per item."""
+
+    type: ClassVar[str] = "matching"
+    items: list[dict[str, str]] = field(default_factory=list)  # {id, text, match}
+    choices: list[Option] = field(default_factory=list)
+
+    @classmethod
+    def _convert(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
+        kwargs["choices"] = [c if isinstance(c, Option) else Option.from_dict(c)
+                             for c in kwargs.get("choices", [])]
+        kwargs["items"] = [dict(i) for i in kwargs.get("items", [])]
+        return kwargs
+
+    def validate(self) -> None:
+        super().validate()
+        if not self.items:
+            raise _Invalid("items", "no items to match")
+        _unique([i["id"] for i in self.items], "items")
+        _unique([c.id for c in self.choices], "choices")
+        ids = [c.id for c in self.choices]
+        for n, item in enumerate(self.items):
+            if not item.get("match"):
+                raise _Invalid(f"items[{n}].match", "no correct answer given")
+            if item["match"] not in ids:
+                raise _Invalid(f"items[{n}].match", f"{item['match']!r} is not a choice id; "
+                               f"expected one of {', '.join(ids)}")
+
+    def score(self, answer: Any) -> Score:
+        if not isinstance(answer, Mapping):
+            return Score(0.0, "Choose a match for every item.")
+        right = sum(1 for i in self.items if answer.get(i["id"]) == i["match"])
+        return self._right_wrong(False, right / len(self.items))
+
+    def _public(self) -> dict[str, Any]:
+        return {"items": [{"id": i["id"], "text": i["text"]} for i in self.items],
+                "choices": [{"id": c.id, "text": c.text} for c in self.choices]}
+
+    def _key(self) -> Any:
+        return {i["id"]: i["match"] for i in self.items}
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["items"] = [dict(i) for i in self.items]
+        return out
+
+
+@dataclass(kw_only=True)
+class Ordering(Question):
+    """Put ``items`` (listed here in the right order) in order; partial credit is the
+    fraction of item pairs in the right relative order. The browser shows them in a fixed
+    shuffled order derived from the question id."""
+
+    type: ClassVar[str] = "ordering"
+    items: list[Option] = field(default_factory=list)
+
+    @classmethod
+    def _convert(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
+        kwargs["items"] = [i if isinstance(i, Option) else Option.from_dict(i)
+                           for i in kwargs.get("items", [])]
+        return kwargs
+
+    def validate(self) -> None:
+        super().validate()
+        if len(self.items) < 2:
+            raise _Invalid("items", "an ordering question needs at least two items")
+        _unique([i.id for i in self.items], "items")
+
+    def score(self, answer: Any) -> Score:
+        if isinstance(answer, str) or not isinstance(answer, Sequence):
+            return Score(0.0, "Give the items as a list, first to last.")
+        return self._right_wrong(False, pairwise_order(list(answer), self._key()))
+
+    def shuffled(self) -> list[Option]:
+        """The display order: sorted by a hash of question and item id, never the answer."""
+        order = sorted(self.items,
+                       key=lambda i: hashlib.sha256(f"{self.id}/{i.id}".encode()).hexdigest())
+        if order == self.items:
+            order = order[1:] + order[:1]
+        return order
+
+    def _public(self) -> dict[str, Any]:
+        return {"items": [{"id": i.id, "text": i.text} for i in self.shuffled()]}
+
+    def _key(self) -> Any:
+        return [i.id for i in self.items]
+
+
+@dataclass(kw_only=True)
+class Evidence(Question):
+    """Find the sentence of a verified excerpt that ``supports`` (or ``contradicts``) a claim.
+
+    ``excerpt`` is ``{source: <seed id>, passage: "..."}``, checked with
+    ``coursekit.sources.excerpt``; ``answer`` is the right sentence (or a fragment found in
+    exactly one sentence).
+    """
+
+    type: ClassVar[str] = "evidence"
+    claim: str = ""
+    stance: str = "supports"
+    excerpt: dict[str, str] = field(default_factory=dict)
+    answer: str = ""
+    _sentences: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
+    _index: int = field(default=-1, init=False, repr=False, compare=False)
+    _attribution: str = field(default="", init=False, repr=False, compare=False)
+
+    def validate(self) -> None:
+        from .sources_link import resolve
+
+        super().validate()
+        if self.stance not in ("supports", "contradicts"):
+            raise _Invalid("stance", f"expected 'supports' or 'contradicts', got {self.stance!r}")
+        text, self._attribution = resolve(self.excerpt, "excerpt")
+        self._sentences = sentences(text)
+        if not self.answer:
+            raise _Invalid("answer", "no correct answer given")
+        hits = [n for n, s in enumerate(self._sentences)
+                if normalise_text(self.answer) in normalise_text(s)]
+        if len(hits) != 1:
+            found = "no sentence" if not hits else f"{len(hits)} sentences"
+            raise _Invalid("answer", f"{found} of the excerpt contain {self.answer!r}; quote "
+                           "part of exactly one sentence")
+        self._index = hits[0]
+
+    @property
+    def sentence_list(self) -> list[str]:
+        """The excerpt split into the sentences the reader chooses from."""
+        if self._index < 0:
+            self.validate()
+        return list(self._sentences)
+
+    def score(self, answer: Any) -> Score:
+        options = self.sentence_list
+        if isinstance(answer, str):
+            hits = [n for n, s in enumerate(options)
+                    if normalise_text(answer) and normalise_text(answer) in normalise_text(s)]
+            answer = hits[0] if len(hits) == 1 else None
+        if isinstance(answer, bool) or not isinstance(answer, int):
+            return Score(0.0, "Choose one sentence of the excerpt.")
+        return self._right_wrong(answer == self._index)
+
+    def _public(self) -> dict[str, Any]:
+        return {"claim": self.claim, "stance": self.stance, "sentences": self.sentence_list,
+                "attribution": self._attribution}
+
+    def _key(self) -> Any:
+        return self._index
+
+
+QUESTION_TYPES: dict[str, type[Question]] = {
+    cls.type: cls
+    for cls in (SingleChoice, MultipleAnswer, TrueFalse, Numeric, ShortText, Matching,
+                Ordering, Evidence)
+}

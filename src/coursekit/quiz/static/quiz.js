@@ -1,0 +1,386 @@
+// coursekit quiz front-end: one ES module for the anywidget (JupyterLab) and the built book.
+// anywidget calls render({model, el}); the book's inline <script type="module"> calls the
+// same render() with staticModel(spec), a tiny stand-in for the widget model.
+// Scoring rules mirror coursekit/quiz/_scoring.py and model.py (checked by the browser test).
+// Nothing here touches globals: every id is namespaced by quiz and question id.
+
+const RIGHT = "Correct.";
+const WRONG = "Not quite.";
+let renders = 0;
+
+// ---------------------------------------------------------------- scoring (mirrors Python)
+const QUOTES = { "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
+  "\u2009": " ", "\u202f": " " };
+const fold = (s) => String(s).replace(/[\u2018\u2019\u201c\u201d\u00a0\u2009\u202f]/g,
+  (c) => QUOTES[c]);
+
+export function normaliseText(text) {
+  return fold(text).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+    .split(/\s+/).filter(Boolean).join(" ");
+}
+
+export function parseNumber(value, unit = "") {
+  if (typeof value === "number") return value;
+  let text = fold(value).replace(/\u2212/g, "-").split(/\s+/).filter(Boolean).join(" ");
+  if (unit && text.toLowerCase().endsWith(unit.toLowerCase())) {
+    text = text.slice(0, -unit.length).trim();
+  }
+  if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number(text);
+  if (/^[+-]?\d{1,3}([ ,]\d{3})+(\.\d+)?$/.test(text)) return Number(text.replace(/[ ,]/g, ""));
+  if (/^[+-]?\d+,\d+$/.test(text)) return Number(text.replace(",", "."));
+  return null;
+}
+
+export function pairwiseOrder(answer, key) {
+  const pos = new Map(answer.map((id, i) => [id, i]));
+  let pairs = 0;
+  let right = 0;
+  for (let i = 0; i < key.length; i++) {
+    for (let j = i + 1; j < key.length; j++) {
+      pairs += 1;
+      if (pos.has(key[i]) && pos.has(key[j]) && pos.get(key[i]) < pos.get(key[j])) right += 1;
+    }
+  }
+  return pairs ? right / pairs : 1;
+}
+
+function numberMatches(value, key) {
+  if (Number.isNaN(value)) return false;
+  if (key.range) return key.range[0] <= value && value <= key.range[1];
+  return Math.abs(value - key.answer) <= key.tolerance + 1e-9 * Math.max(1, Math.abs(key.answer));
+}
+
+// Returns {fraction, feedback}; q is a self-check question (its spec has a key).
+export function scoreAnswer(q, answer) {
+  const rw = (fraction, extra = []) => ({
+    fraction,
+    feedback: [...extra, fraction >= 1 ? q.feedback_right : q.feedback_wrong]
+      .filter(Boolean).join(" "),
+  });
+  switch (q.type) {
+    case "single": {
+      const opt = q.options.find((o) => o.id === answer);
+      const ok = answer === q.key;
+      const fb = (opt && opt.feedback) || (ok ? q.feedback_right : q.feedback_wrong);
+      return { fraction: ok ? 1 : 0, feedback: fb || "" };
+    }
+    case "multiple": {
+      const key = new Set(q.key);
+      const hits = answer.filter((a) => key.has(a)).length;
+      const fraction = Math.max(0, (hits - (answer.length - hits)) / key.size);
+      const notes = q.options.filter((o) => answer.includes(o.id) && o.feedback)
+        .map((o) => o.feedback);
+      return rw(fraction, notes);
+    }
+    case "truefalse":
+      return rw(answer === q.key ? 1 : 0);
+    case "numeric": {
+      const value = parseNumber(answer, q.unit);
+      if (value === null) return { fraction: 0, feedback: `Could not read a number from "${answer}".` };
+      return rw(numberMatches(value, q.key) ? 1 : 0);
+    }
+    case "text":
+      return rw(q.key.includes(normaliseText(answer)) ? 1 : 0);
+    case "matching": {
+      const ids = Object.keys(q.key);
+      return rw(ids.filter((id) => answer[id] === q.key[id]).length / ids.length);
+    }
+    case "ordering":
+      return rw(pairwiseOrder(answer, q.key));
+    case "evidence":
+      return rw(answer === q.key ? 1 : 0);
+    default:
+      return { fraction: 0, feedback: `Unknown question type ${q.type}.` };
+  }
+}
+
+export function verdict(fraction) {
+  if (fraction >= 1) return RIGHT;
+  if (fraction > 0) return `Partly correct (${Math.floor(fraction * 100 + 0.5)}%).`;
+  return WRONG;
+}
+
+// ---------------------------------------------------------------- DOM helpers
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) {
+      node.append(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+  }
+  return node;
+}
+
+const slug = (s) => String(s).replace(/[^A-Za-z0-9_-]/g, "-");
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+// Each builder returns {node, get(): answer or null if incomplete, set(answer)}.
+function choiceControl(q, base, multiple) {
+  const inputs = [];
+  const list = h("div", { class: "ck-options" }, q.options.map((o) => {
+    const input = h("input", { type: multiple ? "checkbox" : "radio", name: `${base}-opt`,
+      value: o.id, id: `${base}-opt-${slug(o.id)}` });
+    inputs.push(input);
+    return h("label", { class: "ck-option", for: input.id }, input, h("span", { text: o.text }));
+  }));
+  return {
+    node: list,
+    get() {
+      const picked = inputs.filter((i) => i.checked).map((i) => i.value);
+      if (!picked.length) return null;
+      return multiple ? picked : picked[0];
+    },
+    set(answer) {
+      const want = new Set(multiple ? answer : [answer]);
+      inputs.forEach((i) => { i.checked = want.has(i.value); });
+    },
+  };
+}
+
+function trueFalseControl(q, base) {
+  const make = (value, label) => {
+    const input = h("input", { type: "radio", name: `${base}-tf`, value,
+      id: `${base}-tf-${value}` });
+    return [input, h("label", { class: "ck-option", for: input.id }, input,
+      h("span", { text: label }))];
+  };
+  const [yes, yesLabel] = make("true", "True");
+  const [no, noLabel] = make("false", "False");
+  return {
+    node: h("div", { class: "ck-options ck-inline" }, yesLabel, noLabel),
+    get: () => (yes.checked ? true : no.checked ? false : null),
+    set(answer) { yes.checked = answer === true; no.checked = answer === false; },
+  };
+}
+
+function textControl(q, base, numeric, onEnter) {
+  const input = h("input", { type: "text", id: `${base}-input`, class: "ck-text",
+    autocomplete: "off", spellcheck: "false", inputmode: numeric ? "decimal" : null });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") { e.preventDefault(); onEnter(); }
+  });
+  const label = h("label", { for: input.id }, numeric ? "Your answer (a number)" : "Your answer");
+  const unit = numeric && q.unit ? h("span", { class: "ck-unit", text: q.unit }) : null;
+  return {
+    node: h("div", { class: "ck-text-row" }, label, input, unit),
+    get: () => (input.value.trim() ? input.value : null),
+    set(answer) { input.value = answer ?? ""; },
+  };
+}
+
+function matchingControl(q, base) {
+  const selects = {};
+  const rows = q.items.map((item, n) => {
+    const select = h("select", { id: `${base}-match-${slug(item.id)}`, class: "ck-select" },
+      h("option", { value: "", text: "Choose…" }),
+      q.choices.map((c) => h("option", { value: c.id, text: c.text })));
+    selects[item.id] = select;
+    return h("div", { class: "ck-match-row" },
+      h("label", { for: select.id }, `${n + 1}. ${item.text}`), select);
+  });
+  return {
+    node: h("div", { class: "ck-matching" }, rows),
+    get() {
+      const out = {};
+      for (const [id, s] of Object.entries(selects)) { if (s.value) out[id] = s.value; }
+      return Object.keys(out).length === q.items.length ? out : null;
+    },
+    set(answer) { for (const [id, s] of Object.entries(selects)) s.value = answer[id] ?? ""; },
+  };
+}
+
+function orderingControl(q, base, announce) {
+  const text = new Map(q.items.map((i) => [i.id, i.text]));
+  let order = q.items.map((i) => i.id);
+  const list = h("ol", { class: "ck-order", id: `${base}-order` });
+  const draw = (focusId, focusDir) => {
+    list.replaceChildren(...order.map((id, n) => {
+      const up = h("button", { type: "button", class: "ck-move", "data-dir": "up",
+        "aria-label": `Move up: ${text.get(id)}`, disabled: n === 0 }, "↑ Up");
+      const down = h("button", { type: "button", class: "ck-move", "data-dir": "down",
+        "aria-label": `Move down: ${text.get(id)}`, disabled: n === order.length - 1 }, "↓ Down");
+      up.addEventListener("click", () => move(id, -1));
+      down.addEventListener("click", () => move(id, 1));
+      const li = h("li", { class: "ck-order-item", "data-id": id },
+        h("span", { class: "ck-order-pos", "aria-hidden": "true", text: `${n + 1}.` }),
+        h("span", { class: "ck-order-text", text: text.get(id) }),
+        h("span", { class: "ck-move-group" }, up, down));
+      if (id === focusId) {
+        const want = focusDir < 0 ? up : down;
+        queueMicrotask(() => (want.disabled ? (focusDir < 0 ? down : up) : want).focus());
+      }
+      return li;
+    }));
+  };
+  const move = (id, dir) => {
+    const from = order.indexOf(id);
+    const to = from + dir;
+    if (to < 0 || to >= order.length) return;
+    order = [...order];
+    [order[from], order[to]] = [order[to], order[from]];
+    draw(id, dir);
+    announce(`“${text.get(id)}” moved to position ${to + 1} of ${order.length}.`);
+  };
+  draw();
+  return {
+    node: list,
+    get: () => [...order],
+    set(answer) {
+      if (Array.isArray(answer) && answer.length === order.length) { order = [...answer]; draw(); }
+    },
+  };
+}
+
+function evidenceControl(q, base) {
+  const inputs = q.sentences.map((s, n) => h("input", { type: "radio", name: `${base}-ev`,
+    value: String(n), id: `${base}-ev-${n}`, class: "ck-sentence-input" }));
+  const quote = h("blockquote", { class: "ck-quiz-excerpt" },
+    h("p", {}, q.sentences.map((s, n) => h("label", { class: "ck-sentence", for: inputs[n].id },
+      inputs[n], h("span", { text: s }), " "))),
+    q.attribution ? h("footer", { text: `— ${q.attribution}` }) : null);
+  return {
+    node: h("div", { class: "ck-evidence" },
+      h("p", { class: "ck-claim" }, h("strong", { text: "Claim: " }), q.claim),
+      h("p", { class: "ck-hint", text: `Select the sentence that ${q.stance === "contradicts"
+        ? "contradicts" : "supports"} the claim.` }),
+      quote),
+    get() {
+      const hit = inputs.find((i) => i.checked);
+      return hit ? Number(hit.value) : null;
+    },
+    set(answer) { inputs.forEach((i, n) => { i.checked = n === answer; }); },
+  };
+}
+
+const HINTS = {
+  single: "Choose one answer.",
+  multiple: "Select all that apply.",
+  truefalse: "True or false?",
+  numeric: "",
+  text: "",
+  matching: "Choose a match for each item.",
+  ordering: "Use the Up and Down buttons to put the items in order, first at the top.",
+  evidence: "",
+};
+
+// ---------------------------------------------------------------- the quiz
+function render({ model, el }) {
+  const spec = model.get("spec");
+  renders += 1;
+  const ns = `ck-${slug(spec.ns || spec.name)}-v${renders}`;
+  const responses = { ...(model.get("responses") || {}) };
+  const results = {}; // question id -> fraction (self-check only)
+  const selfCheck = spec.questions.filter((q) => !q.graded);
+  const possible = selfCheck.reduce((sum, q) => sum + q.points, 0);
+
+  const total = h("p", { class: "ck-total", role: "status", "aria-live": "polite" });
+  const updateTotal = () => {
+    const earned = selfCheck.reduce((s, q) => s + (results[q.id] ?? 0) * q.points, 0);
+    const answered = Object.keys(results).length;
+    total.textContent = selfCheck.length
+      ? `Self-check score: ${+earned.toFixed(2)} / ${possible} ` +
+        `(${answered} of ${plural(selfCheck.length, "question")} checked).`
+      : "";
+    return { earned, possible, answered, fractions: { ...results } };
+  };
+
+  const publish = () => {
+    const score = updateTotal();
+    model.set("responses", { ...responses });
+    model.set("score", score);
+    model.save_changes();
+    el.dispatchEvent(new CustomEvent("ck-quiz-change", { bubbles: true,
+      detail: { quiz: spec.name, responses: { ...responses }, score } }));
+  };
+
+  const form = h("form", { class: "ck-quiz", novalidate: true, "aria-label": spec.title });
+  form.addEventListener("submit", (e) => e.preventDefault());
+  form.append(h("p", { class: "ck-title", text: spec.title }));
+
+  spec.questions.forEach((q, index) => {
+    const base = `${ns}-${slug(q.id)}`;
+    const feedback = h("div", { class: "ck-feedback", id: `${base}-feedback`, role: "status",
+      "aria-live": "polite" });
+    const live = h("p", { class: "ck-sr-only", "aria-live": "polite", id: `${base}-live` });
+    const check = () => onCheck();
+    let control;
+    if (q.type === "single" || q.type === "multiple") control = choiceControl(q, base, q.type === "multiple");
+    else if (q.type === "truefalse") control = trueFalseControl(q, base);
+    else if (q.type === "numeric" || q.type === "text") control = textControl(q, base, q.type === "numeric", check);
+    else if (q.type === "matching") control = matchingControl(q, base);
+    else if (q.type === "ordering") control = orderingControl(q, base, (msg) => { live.textContent = msg; });
+    else if (q.type === "evidence") control = evidenceControl(q, base);
+    else control = { node: h("p", { text: `Unsupported question type ${q.type}.` }), get: () => null, set() {} };
+    if (responses[q.id] !== undefined) control.set(responses[q.id]);
+
+    const points = `${q.points} ${q.points === 1 ? "point" : "points"}${q.graded ? ", graded" : ""}`;
+    const button = h("button", { type: "button", class: "ck-check",
+      "aria-describedby": feedback.id }, q.graded ? "Submit answer" : "Check answer");
+    const fieldset = h("fieldset", { class: `ck-question ck-type-${q.type}`, id: base,
+      "data-question": q.id },
+      h("legend", {}, h("span", { class: "ck-number", text: `Question ${index + 1} ` }),
+        h("span", { class: "ck-points", text: `(${points}) ` }),
+        h("span", { class: "ck-prompt", text: q.prompt })),
+      HINTS[q.type] ? h("p", { class: "ck-hint", text: HINTS[q.type] }) : null,
+      control.node, h("div", { class: "ck-actions" }, button), live, feedback);
+
+    function onCheck() {
+      const answer = control.get();
+      fieldset.classList.remove("ck-right", "ck-wrong", "ck-partial", "ck-recorded");
+      if (answer === null) {
+        feedback.replaceChildren(h("p", { class: "ck-verdict", text: "Please answer first." }));
+        return;
+      }
+      responses[q.id] = answer;
+      if (q.graded) {
+        fieldset.classList.add("ck-recorded");
+        feedback.replaceChildren(h("p", { class: "ck-verdict", text: model.get("static")
+          ? "Answer noted on this page only. This question is graded: answer it in your " +
+            "assignment notebook, where your answers are saved for grading."
+          : "Answer recorded. This question is graded later, so no feedback is shown here." }));
+        publish();
+        return;
+      }
+      const { fraction, feedback: text } = scoreAnswer(q, answer);
+      results[q.id] = fraction;
+      fieldset.classList.add(fraction >= 1 ? "ck-right" : fraction > 0 ? "ck-partial" : "ck-wrong");
+      const mark = fraction >= 1 ? "✓" : fraction > 0 ? "◐" : "✗";
+      feedback.replaceChildren(...[
+        h("p", { class: "ck-verdict" }, h("span", { class: "ck-mark", "aria-hidden": "true",
+          text: `${mark} ` }), verdict(fraction), text ? ` ${text}` : ""),
+        q.explanation ? h("p", { class: "ck-explanation" },
+          h("strong", { text: "Explanation: " }), q.explanation) : null,
+        q.reference ? h("p", { class: "ck-reference", text: `Source: ${q.reference}` }) : null,
+      ].filter(Boolean));
+      publish();
+    }
+    button.addEventListener("click", check);
+    form.append(fieldset);
+  });
+
+  form.append(total);
+  updateTotal();
+  el.replaceChildren(form);
+  return () => { el.replaceChildren(); };
+}
+
+// A stand-in for the anywidget model in the book (no kernel): state kept in a Map.
+export function staticModel(spec) {
+  const state = new Map([["spec", spec], ["responses", {}], ["score", {}], ["static", true]]);
+  return {
+    get: (key) => state.get(key),
+    set: (key, value) => { state.set(key, value); },
+    save_changes() {},
+    on() {},
+    off() {},
+  };
+}
+
+export { render };
+export default { render };

@@ -1,0 +1,361 @@
+"""coursekit.quiz: validation errors, scoring of every type, rendering, widget state, check()."""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+from pathlib import Path
+
+import pytest
+import yaml
+
+import coursekit
+from coursekit import quiz
+from coursekit.quiz import loader, sources_link
+from coursekit.quiz._scoring import normalise_text, pairwise_order, parse_number, sentences
+
+FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
+BAD = FIXTURES / "bad"
+CH09 = FIXTURES / "quizzes" / "ch09.yml"
+
+
+@pytest.fixture(scope="module")
+def demo() -> quiz.Quiz:
+    return quiz.load("demo")
+
+
+@pytest.fixture
+def fixture_quizzes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``resource_path("quizzes", ...)`` find the fixture quizzes (ch09.yml)."""
+    real = loader.resource_path
+
+    def fake(kind: str, *parts: str) -> Path:
+        return FIXTURES.joinpath("quizzes", *parts) if kind == "quizzes" else real(kind, *parts)
+
+    monkeypatch.setattr(loader, "resource_path", fake)
+
+
+# ------------------------------------------------------------------------------ validation
+@pytest.mark.parametrize(
+    ("name", "item_id", "field", "line", "words"),
+    [
+        ("no-answer.yml", "ch01-q-1", "answer", 9, "no correct answer"),
+        ("key-not-option.yml", "ch01-q-1", "answer", 9, "'c' is not an option id"),
+        ("match-not-choice.yml", "ch01-q-4", "items[1].match", 8, "'three' is not a choice id"),
+        ("unknown-type.yml", "ch01-q-1", "type", 4, "'essay' is not one of"),
+        ("duplicate-id.yml", "ch01-q-1", "id", 7, "duplicate id"),
+        ("missing-excerpt.yml", "ch01-q-1", "excerpt.passage", 9, "excerpt not verified"),
+        ("typo-field.yml", "ch01-q-1", "explaination", 7, "'explaination' was unexpected"),
+        ("ch01.yml", "ch02-q-1", "id", 3, "must start with 'ch01-'"),
+    ],
+)
+def test_each_authoring_mistake_names_file_line_id_and_field(name, item_id, field, line, words):
+    with pytest.raises(quiz.QuizFileError) as info:
+        quiz.load(BAD / name)
+    err = info.value
+    assert isinstance(err, ValueError)
+    assert (Path(err.file).name, err.item_id, err.field, err.line) == (name, item_id, field, line)
+    message = str(err)
+    assert message.startswith(f"{BAD / name}, line {line}: item {item_id!r}: field {field!r}: ")
+    assert words in message
+
+
+def test_schema_is_the_file_actually_used(tmp_path: Path):
+    schema = json.loads(loader.SCHEMA_PATH.read_text())
+    assert schema["$defs"]["question"]["properties"]["type"]["enum"] == list(quiz.QUESTION_TYPES)
+    bad = tmp_path / "quiz.yml"
+    bad.write_text("title: T\nquestions:\n  - id: ch01-q-1\n    type: truefalse\n"
+                   "    answer: true\n")
+    with pytest.raises(quiz.QuizFileError, match="field 'prompt': 'prompt' is a required"):
+        quiz.load(bad)
+    bad.write_text("title: T\nquestions:\n  - {id: ch1-q-1, type: truefalse, prompt: P, "
+                   "answer: true}\n")
+    with pytest.raises(quiz.QuizFileError, match=r"field 'id': 'ch1-q-1' does not match"):
+        quiz.load(bad)
+
+
+def test_broken_yaml_and_unknown_quiz(tmp_path: Path):
+    bad = tmp_path / "broken.yml"
+    bad.write_text("title: T\nquestions:\n  - id: [unclosed\n")
+    with pytest.raises(quiz.QuizFileError, match=r"broken\.yml, line \d+: not valid YAML"):
+        quiz.load(bad)
+    with pytest.raises(FileNotFoundError, match=r"known quizzes: .*demo"):
+        quiz.load("ch99")
+
+
+def test_python_built_quiz_is_validated_like_a_file():
+    options = [quiz.Option("a", "A"), quiz.Option("b", "B")]
+    with pytest.raises(quiz.QuizFileError, match="item 'ch01-q-1': field 'answer'"):
+        quiz.Quiz([quiz.SingleChoice(id="ch01-q-1", prompt="P", options=options, answer="z")])
+    built = quiz.Quiz(
+        [quiz.SingleChoice(id="ch01-q-1", prompt="P", options=options, answer="b"),
+         quiz.Numeric(id="ch01-q-2", prompt="N", answer=2.5, tolerance=0.1, unit="km")],
+        title="Built", name="ch01")
+    assert built["ch01-q-2"].score("2,45 km").correct
+    again = quiz.loader.validate_data(yaml.safe_load(yaml.safe_dump(built.to_dict())),
+                                      name="ch01")
+    assert again.to_dict() == built.to_dict()
+
+
+def test_every_shipped_quiz_file_is_valid():
+    folder = coursekit._resources.resource_path("quizzes")
+    files = sorted(folder.glob("*.yml"))
+    assert "demo.yml" in [f.name for f in files]
+    for path in files:
+        loaded = quiz.load(path)
+        assert loaded.questions or loaded.checks, path
+
+
+def test_demo_has_one_question_of_every_type(demo):
+    assert sorted(q.type for q in demo.questions) == sorted(quiz.QUESTION_TYPES)
+
+
+# ------------------------------------------------------------------------------ scoring
+def test_shared_normalisation_rules():
+    assert normalise_text("  TÁSHKENT\u00a0 ") == "tashkent"
+    assert normalise_text("Górecki’s") == "gorecki's"
+    assert [parse_number(s) for s in ("7,500", "7 500", "2,5", "−3", "1e3", "seven")] == [
+        7500, 7500, 2.5, -3, 1000, None]
+    assert parse_number("40 %", unit="%") == 40
+    assert pairwise_order(["c", "b", "a"], ["a", "b", "c"]) == 0
+    assert pairwise_order(["a", "c", "b"], ["a", "b", "c"]) == pytest.approx(2 / 3)
+    assert pairwise_order(["a"], ["a", "b", "c"]) == 0  # missing items earn nothing
+
+
+def test_sentences_keep_initials_and_closing_brackets():
+    text = ('Despite regret, V. Putin is pragmatic. He acted (Lo, 2015). "Rules" apply? '
+            "Yes.")
+    assert sentences(text) == ["Despite regret, V. Putin is pragmatic.", "He acted (Lo, 2015).",
+                               '"Rules" apply?', "Yes."]
+
+
+@pytest.mark.parametrize(
+    ("qid", "answer", "fraction", "feedback"),
+    [
+        ("demo-q-1", "kant", 1, "places the CSTO's permanent base in Kant"),
+        ("demo-q-1", "tashkent", 0, "not a CSTO base"),
+        ("demo-q-2", ["china", "kazakhstan", "uzbekistan"], 1, "All three"),
+        ("demo-q-2", ["china", "kazakhstan"], 2 / 3, "The essay lists Russia"),
+        ("demo-q-2", ["china", "kazakhstan", "iran"], 1 / 3, "Iran is not in"),
+        ("demo-q-2", ["turkmenistan", "iran"], 0, "Turkmenistan is not in"),
+        ("demo-q-2", "china", 0, "Select one or more"),
+        ("demo-q-3", True, 1, "(Laruelle, 2008)"),
+        ("demo-q-3", False, 0, "Read the sentence again"),
+        ("demo-q-3", "true", 0, "Answer True or False"),
+        ("demo-q-4", 7500, 1, "the essay's figure"),
+        ("demo-q-4", "7,500 personnel", 1, "the essay's figure"),
+        ("demo-q-4", "7501", 0, "largest military facility"),
+        ("demo-q-4", "lots", 0, "Could not read a number"),
+        ("demo-q-5", "  táshKENT ", 1, "Yes, Tashkent"),
+        ("demo-q-5", "Dushanbe", 0, "Find the sentence"),
+        ("demo-q-6", {"atc": "moscow", "rats": "tashkent", "csto-base": "kant",
+                      "us-base": "manas"}, 1, "All four"),
+        ("demo-q-6", {"atc": "moscow", "rats": "kant", "csto-base": "tashkent",
+                      "us-base": "astana"}, 0.25, "Astana"),
+        ("demo-q-7", ["atc", "kant", "rats", "astana", "osh"], 1, "2000, 2002"),
+        ("demo-q-7", ["kant", "atc", "rats", "astana", "osh"], 0.9, "pairs of events"),
+        ("demo-q-7", ["osh", "astana", "rats", "kant", "atc"], 0, "pairs of events"),
+        ("demo-q-8", 2, 1, "avoided intervention"),
+        ("demo-q-8", "One proof of this argument", 1, "avoided intervention"),
+        ("demo-q-8", 0, 0, "look for the one about June"),
+    ],
+)
+def test_scoring_every_type_with_partial_credit(demo, qid, answer, fraction, feedback):
+    outcome = demo[qid].score(answer)
+    assert outcome.fraction == pytest.approx(fraction)
+    assert feedback in outcome.feedback
+    expected = "Correct." if fraction == 1 else "Not quite." if fraction == 0 else "Partly"
+    assert str(outcome).startswith(expected)
+
+
+def test_score_result_for_grading(demo, tmp_path: Path):
+    responses = {"demo-q-1": "kant", "demo-q-2": ["china"], "demo-q-7": ["atc"], "x-q-9": 1}
+    result = quiz.score(demo, responses)
+    assert result.points == pytest.approx(1 + 1 / 3 + 0)
+    assert result.max_points == 8 and result.answered == 3
+    assert result.items["demo-q-4"].feedback == "Not quite. No answer."
+    assert result.unknown == ["x-q-9"]
+    saved = tmp_path / "answers.json"
+    saved.write_text(json.dumps({"quiz": "demo", "responses": responses}))
+    assert quiz.score(demo, saved).to_dict() == result.to_dict()
+    saved.write_text(json.dumps({"quiz": "ch01", "responses": responses}))
+    with pytest.raises(ValueError, match="answers are for quiz 'ch01', not 'demo'"):
+        quiz.score(demo, saved)
+
+
+# ------------------------------------------------------------------------------ checks
+@pytest.mark.parametrize(
+    ("item_id", "answer", "expected", "printed"),
+    [
+        ("ch09-ex-1", 7540, True, "Correct. Good."),
+        ("ch09-ex-1", 7600.0, False, "Not quite. Recount."),
+        ("ch09-ex-1", "n/a", False, "Expected a number"),
+        ("ch09-ex-2", 2.5, True, "Correct."),
+        ("ch09-ex-3", " kant AIR base", True, "Correct."),
+        ("ch09-ex-4", {"China", "russia", "Kazakhstan"}, True, "Correct."),
+        ("ch09-ex-4", ["China", "Russia", "Iran"], False, "1 expected item(s) missing, 1 unexpected"),
+        ("ch09-ex-5", [2000, 2002, 2004], True, "Correct."),
+        ("ch09-ex-5", [2000, 2004], False, "Expected 3 items, got 2"),
+        ("ch09-ex-6", [["Kant", 2002], ["Tashkent", 2004], ["Moscow", 2000]], True, "Correct."),
+        ("ch09-ex-6", [{"place": "Kant", "year": 2002}], False, "Expected 3 rows, got 1"),
+        ("ch09-ex-7", [["Kant", 2002], ["Moscow", 2000]], False, "Not quite."),
+        ("ch09-ex-7", [["moscow", 2000.4], ["Kant", 2002]], True, "Correct."),
+        ("ch09-q-3", "a", True, "Alpha it is."),
+    ],
+)
+def test_check_prints_feedback_and_returns_bool(fixture_quizzes, capsys, item_id, answer,
+                                                expected, printed):
+    assert quiz.check(item_id, answer) is expected
+    out = capsys.readouterr().out
+    assert out.startswith(f"{item_id}: ") and printed in out
+
+
+def test_check_accepts_dataframes_and_is_the_package_shortcut(fixture_quizzes, capsys):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"year": [2000, 2002, 2004], "place": ["Moscow", "Kant", "Tashkent"],
+                          "extra": [1, 2, 3]})
+    assert coursekit.check is quiz.check
+    assert coursekit.check("ch09-ex-6", frame) is True
+    assert coursekit.check("ch09-ex-6", frame.drop(columns="place")) is False
+    assert "Column(s) missing: place" in capsys.readouterr().out
+
+
+def test_check_refuses_graded_questions_and_bad_ids(fixture_quizzes):
+    with pytest.raises(ValueError, match="graded question"):
+        quiz.check("ch09-q-1", "b")
+    with pytest.raises(ValueError, match="not an exercise or question id"):
+        quiz.check("ch9-ex-1", 1)
+    with pytest.raises(KeyError, match="'ch09-ex-99' is not in quiz 'ch09'"):
+        quiz.check("ch09-ex-99", 1)
+
+
+# ------------------------------------------------------------------------------ rendering
+def test_rendering_is_deterministic(demo):
+    first = quiz.load("demo")
+    for a, b in ((demo.html(), first.html()), (demo.text(), first.text())):
+        assert a == b
+    bundle = demo._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain"}  # no kernel here: no widget view
+    for text in bundle.values():
+        assert not re.search(r"0x[0-9a-f]{6,}|[0-9a-f]{8}-[0-9a-f]{4}-|\d{4}-\d\d-\d\dT", text)
+
+
+def test_html_is_self_contained_and_namespaced(demo):
+    page = demo.html()
+    assert 'id="ck-quiz-demo"' in page and 'id="ck-quiz-demo-2"' in demo.html(key="2")
+    assert 'id="ck-quiz-demo-again"' in quiz.show("demo", key="again")._repr_mimebundle_()[
+        "text/html"]
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "import " not in page.split('<script type="module">')[1]  # no module fetches
+    assert (Path(quiz.__file__).parent / "static" / "quiz.js").read_text() in page
+    spec = json.loads(re.search(r'class="ck-quiz-spec">(.*?)</script>', page).group(1))
+    assert spec["ns"] == "demo" and len(spec["questions"]) == 8
+    # self-check keys are in the JSON only, not in the readable fallback
+    assert spec["questions"][0]["key"] == "kant"
+
+
+def test_graded_answers_never_reach_the_html():
+    graded = quiz.load(CH09)
+    page = graded.html() + graded.text()
+    assert "SECRET" not in page
+    spec = json.loads(re.search(r'class="ck-quiz-spec">(.*?)</script>', page).group(1))
+    for q in spec["questions"][:2]:
+        assert q["graded"] is True
+        assert not {"key", "explanation", "feedback_right", "feedback_wrong"} & set(q)
+        assert all(set(o) == {"id", "text"} for o in q.get("options", []))
+    assert spec["questions"][2]["key"] == "a"
+
+
+def test_text_shows_questions_without_answers(demo):
+    text = demo.text()
+    assert text.startswith("Try it: a quiz on one source (8 questions)\n")
+    assert "   a) Kant, Kyrgyzstan" in text and "Answer: ____ personnel" in text
+    assert "Russian interests in the region”, paragraph 2" in text
+    # ordering is shown shuffled, never in the answer order
+    order = [line[5:] for line in text.splitlines() if line.startswith("   - ")]
+    assert order != [i.text for i in demo["demo-q-7"].items] and len(order) == 5
+
+
+def test_attribution_with_a_stub_sources_module(monkeypatch):
+    """The quiz needs only excerpt(source, passage) -> .text/.record/.location."""
+    class PassageNotFound(ValueError):
+        pass
+
+    def excerpt(source: str, passage: str):
+        if passage != "A sentence. Another one.":
+            raise PassageNotFound(f"{passage!r} not in {source}")
+        return types.SimpleNamespace(text=passage, record={"authors": ["A. B.", "C. D."],
+                                                           "year": 2011},
+                                     location=object())
+    monkeypatch.setattr(sources_link, "_excerpt", excerpt)
+    q = quiz.Evidence(id="ch01-q-1", prompt="P", claim="C", answer="Another",
+                      excerpt={"source": "x", "passage": "A sentence. Another one."})
+    quiz.Quiz([q])
+    assert q.spec()["attribution"] == "A. B. and C. D. (2011) [x]"  # no object repr
+    assert q.score(1).correct
+    q.excerpt = {"source": "x", "passage": "Missing."}
+    with pytest.raises(quiz.QuizFileError, match=r"field 'excerpt\.passage': excerpt not verified"):
+        quiz.Quiz([q])
+
+
+# ------------------------------------------------------------------------------ widget
+def test_widget_state_flows_back_to_python(demo, monkeypatch, tmp_path: Path):
+    from coursekit.quiz import widget
+
+    live = quiz.load("demo")
+    monkeypatch.setattr(widget, "in_kernel", lambda: True)
+    bundle = live._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain", "application/vnd.jupyter.widget-view+json"}
+    w = live.widget
+    assert w.spec == demo.spec() and w._esm == (widget.STATIC / "quiz.js").read_text()
+    # what quiz.js sends after the reader checks two answers
+    w.responses = {"demo-q-1": "kant", "demo-q-6": {"atc": "moscow"}}
+    assert live.responses == {"demo-q-1": "kant", "demo-q-6": {"atc": "moscow"}}
+    assert live.score.points == pytest.approx(1.25) and live.score.max_points == 8
+    saved = live.save(tmp_path / "answers.json")
+    assert json.loads(saved.read_text()) == {"quiz": "demo", "responses": w.responses}
+    assert quiz.score(demo, saved).points == pytest.approx(1.25)
+
+
+def test_graded_questions_are_left_out_of_the_live_score(monkeypatch):
+    from coursekit.quiz import widget
+
+    monkeypatch.setattr(widget, "in_kernel", lambda: True)
+    graded = quiz.load(CH09)
+    graded.widget.responses = {"ch09-q-1": "b", "ch09-q-3": "a"}
+    assert list(graded.score.items) == ["ch09-q-3"]
+    assert quiz.score(graded, graded.responses).points == 3  # grading sees everything
+
+
+def test_in_a_live_kernel_the_bundle_offers_html_text_and_the_widget():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("from coursekit import quiz\nq = quiz.show('demo')\nq"),
+        nbformat.v4.new_code_cell("q.widget.responses = {'demo-q-5': 'Tashkent'}\n"
+                                  "print(q.score)"),
+    ]
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    shown, printed = (c.outputs for c in nb.cells)
+    data = shown[0]["data"]
+    assert set(data) == {"text/html", "text/plain", "application/vnd.jupyter.widget-view+json"}
+    assert data["text/html"] == quiz.load("demo").html()
+    assert printed[0]["text"] == "demo: 1 / 8 points (1 of 8 answered)\n"
+    # the widget model (its state is saved in the notebook) carries the spec and the JS
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    (model,) = [m for m in state.values() if m["model_name"] == "AnyModel"]
+    assert model["state"]["spec"]["name"] == "demo" and "export default" in model["state"]["_esm"]
+
+
+def test_book_config_keeps_widget_javascript_off_the_cdn():
+    """myst-nb loads require.js and the ipywidgets html-manager from CDNs on any page whose
+    notebook saved widget state, unless ``nb_ipywidgets_js`` is empty. The quiz needs neither
+    (its text/html is self-contained)."""
+    config = yaml.safe_load((Path(__file__).parent.parent / "_config.yml").read_text())
+    sphinx = config["sphinx"]["config"]
+    assert ["html", "application/vnd.jupyter.widget-view+json", 35] in sphinx[
+        "nb_mime_priority_overrides"]
+    assert sphinx.get("nb_ipywidgets_js") == {}, (
+        "add `nb_ipywidgets_js: {}` under sphinx: config: in _config.yml")

@@ -1,0 +1,172 @@
+"""The course maps in a real browser, offline: a small Sphinx site laid out like the book (pages
+one folder deep, ``vendor/`` published at the root by ``coursekit.sphinxext``), served on
+localhost, opened in Debian's Chromium with every request outside localhost aborted.
+
+Screenshots go to /tmp/maps-shots/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from coursekit import maps
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+SHOTS = Path("/tmp/maps-shots")
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def _maps() -> dict[str, maps.CourseMap]:
+    return {
+        "installations": maps.installations_map(),
+        "installations-2004": maps.installations_map(2004),
+        "membership": maps.membership_map("csto", ["2003-01-01", "2013-01-01"]),
+        "events": maps.events_map(),
+        "route": maps.route_map("northern-route"),
+    }
+
+
+def _raw(fragment: str) -> str:
+    return ".. raw:: html\n\n" + "".join(f"   {line}\n" for line in fragment.splitlines()) + "\n"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, maps.CourseMap], Path]]:
+    from sphinx.cmd.build import build_main
+
+    built = _maps()
+    src = tmp_path_factory.mktemp("book")
+    (src / "conf.py").write_text(
+        "extensions = ['coursekit.sphinxext']\nhtml_theme = 'basic'\n"
+        f"coursekit_vendor_dir = {str(REPO / 'vendor')!r}\nexclude_patterns = ['_build']\n"
+    )
+    (src / "chapters").mkdir()
+    toc = "".join(f"   chapters/{name}\n" for name in built)
+    (src / "index.rst").write_text(f"Maps\n====\n\n.. toctree::\n\n{toc}")
+    for name, course_map in built.items():
+        (src / "chapters" / f"{name}.rst").write_text(
+            f"{name}\n{'=' * len(name)}\n\n" + _raw(course_map._repr_html_())
+        )
+    out = src / "_build"
+    assert build_main(["-q", "-W", "-b", "html", str(src), str(out)]) == 0
+
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", built, out
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, url: str):
+    """Open ``url`` offline; return (page, map frame, aborted URLs, failed local URLs, errors)."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    aborted: list[str] = []
+    failed: list[str] = []
+    errors: list[str] = []
+
+    def route(r):
+        parsed = urlparse(r.request.url)
+        if parsed.scheme in {"http", "https"} and parsed.hostname not in {"127.0.0.1", "localhost"}:
+            aborted.append(r.request.url)
+            r.abort()
+        else:
+            r.continue_()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on(
+        "response",
+        lambda resp: failed.append(f"{resp.status} {resp.url}") if resp.status >= 400 else None,
+    )
+    page.goto(url, wait_until="load")
+    handle = page.wait_for_selector("iframe[title^='Map: ']")
+    frame = handle.content_frame()
+    frame.wait_for_selector(".leaflet-container path.leaflet-interactive", state="attached")
+    return page, frame, aborted, failed, errors
+
+
+@pytest.mark.parametrize("name", ["installations", "installations-2004", "membership", "events", "route"])
+def test_map_renders_offline(site, browser, name: str):
+    base, built, _ = site
+    course_map = built[name]
+    page, frame, aborted, failed, errors = _open(browser, f"{base}/chapters/{name}.html")
+    try:
+        # Leaflet and jQuery came from the vendored copies, relative to the page
+        assert frame.evaluate("typeof L !== 'undefined' && L.version") == "1.9.3"
+        assert frame.evaluate("typeof jQuery !== 'undefined' && jQuery.fn.jquery") == "3.7.1"
+        # the country outlines: one interactive path per feature of boundaries.geojson
+        outlines = len(maps.boundaries()["features"])
+        paths = frame.locator("path.leaflet-interactive").count()
+        assert paths >= outlines
+        if name.startswith("installations"):
+            assert frame.locator(".leaflet-marker-icon svg").count() == len(course_map.table)
+        if name == "events":
+            assert paths == outlines + len(course_map.table)
+        if name == "route":
+            assert paths == outlines + 2  # the two hubs
+        assert frame.locator(".coursekit-legend").count() == 1
+        # a popup opens and cites its source
+        if name in {"installations", "events"}:
+            if name == "installations":
+                frame.locator(".leaflet-marker-icon svg").first.click(force=True)
+            else:  # the circle markers are drawn after the outlines
+                frame.locator("path.leaflet-interactive").last.click(force=True)
+            popup = frame.wait_for_selector(".leaflet-popup-content")
+            assert "Source:" in popup.inner_text()
+        if name == "membership":
+            frame.get_by_label("CSTO on 2013-01-01").check()
+        page.wait_for_timeout(300)  # let tiles fail and Leaflet settle before the picture
+        SHOTS.mkdir(exist_ok=True)
+        page.locator("iframe").first.screenshot(path=str(SHOTS / f"{name}.png"))
+        # nothing but map tiles went (tried to go) to the network; nothing local was missing
+        assert [u for u in aborted if "tile.openstreetmap.org" not in u] == []
+        assert failed == []
+        assert [e for e in errors if "ERR_FAILED" not in e] == []
+    finally:
+        page.context.close()
+
+
+def test_page_weight(site):
+    """Report the bytes of a page with one map (printed with -s); keep it bounded."""
+    _, _, out = site
+    sizes = {p.stem: p.stat().st_size for p in (out / "chapters").glob("*.html")}
+    print("page weight (bytes):", sizes)
+    assert max(sizes.values()) < 400_000

@@ -6,12 +6,18 @@ checkout they are the repository's own ``data/``, ``seeds/`` and ``chapters/quiz
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 __all__ = ["resource_path", "write_atomic"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _REPO_ROOT = _PACKAGE_DIR.parent.parent
+
+# kind -> environment variable that, when set, names the folder to use instead (used by tests
+# and by `coursekit grade`/`edition` on books other than this one)
+_OVERRIDES = {"data": "COURSEKIT_DATA_DIR", "seeds": "COURSEKIT_SEEDS_DIR",
+              "quizzes": "COURSEKIT_QUIZZES_DIR"}
 
 # packaged name -> folder in the repository
 _KINDS = {
@@ -33,6 +39,9 @@ def resource_path(kind: str, *parts: str) -> Path:
     """
     if kind not in _KINDS:
         raise KeyError(f"unknown resource kind {kind!r}; expected one of: {', '.join(sorted(_KINDS))}")
+    override = os.environ.get(_OVERRIDES[kind])
+    if override:
+        return Path(override).joinpath(*parts)
     packaged, in_repo = _KINDS[kind]
     base = _PACKAGE_DIR / packaged
     if not base.is_dir():

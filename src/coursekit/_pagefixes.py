@@ -20,6 +20,8 @@ _THEBE_LOADER = re.compile(r'[ \t]*<script src="[^"]*_static/sphinx-thebe\.js[^"
 _SEARCH_FIELD_LABEL = re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"')
 # The colour-mode button's icons carry titles that differ from its label; the label suffices.
 _THEME_ICON_TITLE = re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+") +title="[^"]*"')
+# The sidebar's expand/collapse toggles for nested sections are <summary> elements without a name.
+_TOCTREE_SUMMARY = re.compile(r'<summary>(?=<span class="toctree-toggle")')
 
 
 def fix_page(html: str) -> str:
@@ -29,9 +31,12 @@ def fix_page(html: str) -> str:
     '<p>'
     >>> fix_page('<button class="btn search-button-field x" title="Search" aria-label="Search">')
     '<button class="btn search-button-field x" title="Search">'
+    >>> fix_page('<details><summary><span class="toctree-toggle">')
+    '<details><summary aria-label="Show or hide the pages of this section"><span class="toctree-toggle">'
     """
     html = _THEBE_INLINE.sub("", html)
     html = _THEBE_LOADER.sub("", html)
     html = _SEARCH_FIELD_LABEL.sub(r"\1", html)
     html = _THEME_ICON_TITLE.sub(r'\1 aria-hidden="true"', html)
+    html = _TOCTREE_SUMMARY.sub('<summary aria-label="Show or hide the pages of this section">', html)
     return html

@@ -1,0 +1,73 @@
+"""Thin adapter over ``coursekit.quiz``: the only place this package touches its API.
+
+Scoring is never reimplemented here: every answer goes to the question's or check's own
+``score(answer)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["check_ids", "find", "kernel_check", "load", "questions", "score", "score_responses"]
+
+
+def _quiz_module() -> Any:
+    from coursekit import quiz
+
+    return quiz
+
+
+def load(path: Path) -> Any:
+    """Load (and validate) a quiz file with ``coursekit.quiz.load``."""
+    return _quiz_module().load(Path(path))
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return list(value.values())
+    return list(value) if isinstance(value, Iterable) else []
+
+
+def questions(quiz: Any) -> list[Any]:
+    """The quiz's questions, in file order."""
+    return _as_list(getattr(quiz, "questions", None))
+
+
+def checks(quiz: Any) -> list[Any]:
+    """The quiz's exercise checks (``checks:`` section), in file order."""
+    return _as_list(getattr(quiz, "checks", None))
+
+
+def check_ids(quiz: Any) -> set[str]:
+    """Ids of the exercises that have a ``checks:`` entry."""
+    return {c.id for c in checks(quiz)}
+
+
+def find(quiz: Any, item_id: str) -> Any:
+    """The question or check with ``item_id`` (``KeyError`` naming the known ids)."""
+    for entry in [*questions(quiz), *checks(quiz)]:
+        if entry.id == item_id:
+            return entry
+    known = ", ".join(e.id for e in [*questions(quiz), *checks(quiz)])
+    raise KeyError(f"{item_id!r} is not in quiz {getattr(quiz, 'name', '?')!r}; it has: {known}")
+
+
+def score(quiz: Any, item_id: str, answer: Any) -> tuple[float, str]:
+    """Score one answer: ``(fraction of the points, feedback text)``."""
+    result = find(quiz, item_id).score(answer)
+    fraction = float(getattr(result, "fraction", float(bool(result))))
+    return max(0.0, min(1.0, fraction)), str(result)
+
+
+def score_responses(quiz: Any, responses: dict[str, Any]) -> Any:
+    """Score saved quiz responses with ``coursekit.quiz.score`` (graded questions included)."""
+    return _quiz_module().score(quiz, responses)
+
+
+def kernel_check(item_id: str, answer: Any) -> bool:
+    """What ``coursekit.check`` does in a student's kernel: ``coursekit.quiz.check``."""
+    return bool(_quiz_module().check(item_id, answer))

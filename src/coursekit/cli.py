@@ -1,0 +1,220 @@
+"""The ``coursekit`` command: list, assign, grade, edition, check.
+
+Run ``coursekit <command> --help`` for the options of each command; the instructor guide
+(reference/instructor-guide.md) walks through a term.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import io
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from coursekit import __version__
+
+__all__ = ["build_parser", "main"]
+
+_ERRORS = (ValueError, KeyError, FileNotFoundError, FileExistsError, RuntimeError)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- list ------------------------------------------------------------------------------------
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from coursekit.assignments import list_items
+
+    items = list_items(args.book, args.chapter or None)
+    rows = [{"id": i.id, "chapter": i.chapter, "kind": i.kind,
+             "auto": "yes" if i.auto else "no", "points": f"{i.points:g}"} for i in items]
+    if args.format == "json":
+        print(json.dumps([i.as_dict() for i in items], indent=2))
+    elif args.format == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, ["id", "chapter", "kind", "auto", "points"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        print(buffer.getvalue(), end="")
+    else:
+        header = {"id": "id", "chapter": "chapter", "kind": "kind", "auto": "auto-gradable",
+                  "points": "points"}
+        widths = {k: max(len(header[k]), *(len(r[k]) for r in rows)) if rows else len(header[k])
+                  for k in header}
+        for row in [header, *rows]:
+            print("  ".join(row[k].ljust(widths[k]) for k in header).rstrip())
+        total = sum(i.points for i in items)
+        auto = sum(i.points for i in items if i.auto)
+        print(f"\n{len(items)} items, {total:g} points ({auto:g} auto-gradable)")
+    return 0
+
+
+# -- assign ----------------------------------------------------------------------------------
+
+def _cmd_assign(args: argparse.Namespace) -> int:
+    from coursekit.assignments import assign
+
+    items = [i.strip() for part in args.items or [] for i in part.split(",") if i.strip()]
+    manifest = assign(args.out, chapters=args.chapter or None, items=items or None,
+                      book=args.book, due=args.due, name=args.name,
+                      per_chapter=args.per_chapter, force=args.force)
+    out = Path(args.out)
+    for entry in manifest["notebooks"]:
+        print(f"student notebook: {out / entry['file']}")
+    print(f"instructor key:   {out / 'instructor'}")
+    print(f"manifest:         {out / 'manifest.json'}")
+    auto = sum(1 for i in manifest["items"] if i["auto"])
+    print(f"{len(manifest['items'])} items ({auto} auto-graded), "
+          f"{manifest['total_points']:g} points, due {manifest['due'] or 'not set'}")
+    return 0
+
+
+# -- grade -----------------------------------------------------------------------------------
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from coursekit.assignments import grade
+
+    report = grade(args.submissions, args.assignment, args.out, execute_code=args.execute,
+                   timeout=args.timeout, force=args.force, progress=_say)
+    print(f"grades:   {Path(args.out) / 'grades.csv'}")
+    print(f"feedback: {Path(args.out) / 'feedback'}/")
+    print(report.summary())
+    return 0
+
+
+# -- edition ---------------------------------------------------------------------------------
+
+def _cmd_edition(args: argparse.Namespace) -> int:
+    from coursekit.assignments import build_edition
+
+    out = args.out or Path("_build") / args.edition
+    html = build_edition(args.edition, out, book=args.book, solutions=args.solutions,
+                         force=args.force, strict=args.strict, keep_temp=args.keep_temp,
+                         progress=_say)
+    print(f"{args.edition} edition: {html / 'index.html'}")
+    return 0
+
+
+# -- check -----------------------------------------------------------------------------------
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    """Validate quiz files and chapter exercise metadata (and, where the module offers a
+    ``check_all()``, datasets and excerpts)."""
+    from coursekit import quiz
+    from coursekit.assignments import transforms
+    from coursekit.assignments._chapters import load_catalog
+
+    problems: list[str] = []
+    folder = Path(args.book) / "chapters" / "quizzes"
+    for path in sorted(folder.glob("*.yml")):
+        try:
+            quiz.load(path)
+        except _ERRORS as exc:
+            problems.append(str(exc))
+    try:
+        catalog = load_catalog(args.book)
+        for chapter in catalog.chapters.values():
+            transforms.run(chapter.nb, transforms.PIPELINE, chapter.path)
+        print(f"chapters: {len(catalog.chapters)} checked, {len(catalog.items)} items")
+    except _ERRORS as exc:
+        problems.append(str(exc))
+    for name in ("data", "sources", "maps"):
+        module = importlib.import_module(f"coursekit.{name}")
+        check_all = getattr(module, "check_all", None)
+        if callable(check_all):
+            problems += [str(p) for p in check_all() or []]
+    for problem in problems:
+        _say(problem)
+    print("ok" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+# -- parser ----------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``coursekit`` command."""
+    parser = argparse.ArgumentParser(prog="coursekit", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"coursekit {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def book_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--book", type=Path, default=Path("."),
+                       help="root of the book, holding chapters/ (default: current folder)")
+
+    p = sub.add_parser("list", help="list every exercise and quiz question")
+    book_option(p)
+    p.add_argument("--chapter", action="append", metavar="chNN", help="only this chapter "
+                   "(repeatable)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("assign", help="write student notebooks, an answer key and a manifest")
+    book_option(p)
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--chapter", action="append", metavar="chNN",
+                       help="assign every exercise and graded quiz question of a chapter "
+                       "(repeatable)")
+    group.add_argument("--items", action="append", metavar="ID,ID,...",
+                       help="assign these exercises and quiz questions (comma-separated)")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--due", help="due date, YYYY-MM-DD")
+    p.add_argument("--name", help="assignment name (default: the chapter ids)")
+    p.add_argument("--per-chapter", action="store_true",
+                   help="one student notebook per chapter instead of one notebook")
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.set_defaults(func=_cmd_assign)
+
+    p = sub.add_parser("grade", help="grade submissions: grades.csv and feedback files")
+    p.add_argument("submissions", type=Path,
+                   help="folder with one sub-folder per student (or NAME.ipynb files)")
+    p.add_argument("--assignment", type=Path, required=True,
+                   help="the folder written by `coursekit assign`")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--execute", action=argparse.BooleanOptionalAction, default=True,
+                   help="run each notebook in a fresh kernel (default); --no-execute reads "
+                   "literal answers only and runs nothing")
+    p.add_argument("--timeout", type=int, default=60, help="seconds per cell (default 60)")
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("edition", help="build the student or instructor edition of the book")
+    book_option(p)
+    p.add_argument("edition", choices=("student", "instructor"))
+    p.add_argument("--solutions", choices=("collapsed", "removed"), default="collapsed",
+                   help="student edition: solutions as dropdowns or removed (default collapsed)")
+    p.add_argument("--out", type=Path, help="HTML output folder (default: _build/EDITION)")
+    p.add_argument("--strict", action="store_true", help="jupyter-book -W -n --keep-going")
+    p.add_argument("--keep-temp", action="store_true", help="keep the transformed copy")
+    p.add_argument("--force", action="store_true", help="replace an existing output folder")
+    p.set_defaults(func=_cmd_edition)
+
+    p = sub.add_parser("check", help="validate quizzes and chapter exercise metadata")
+    book_option(p)
+    p.set_defaults(func=_cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``coursekit`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return args.func(args)
+    except _ERRORS as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        _say(f"coursekit {args.command}: error: {message}")
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

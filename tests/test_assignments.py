@@ -1,0 +1,506 @@
+"""Tests of coursekit.assignments: transforms, list, assign, grade and book editions.
+
+Fixtures: tests/fixtures/assign/book is a two-chapter mini-book (synthetic data) that follows
+CONTRIBUTING.md. Its chapters are ch98/ch99 so that they never collide with the course's own
+quizzes; ``COURSEKIT_QUIZZES_DIR`` points coursekit at the fixture quizzes.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import csv
+import doctest
+import io
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
+
+from coursekit import assignments
+from coursekit.assignments import (
+    AuthoringError,
+    OutputExistsError,
+    _answers,
+    _markdown,
+    _names,
+    assign,
+    build_edition,
+    grade,
+    list_items,
+    transforms,
+)
+from coursekit.assignments._chapters import cell_info
+
+FIXTURE = Path(__file__).parent / "fixtures" / "assign" / "book"
+CH98 = FIXTURE / "chapters" / "98-fixture-visits.ipynb"
+CH99 = FIXTURE / "chapters" / "99-fixture-members.ipynb"
+
+#: Strings that must never reach a student: solutions, teaching notes, graded answers and the
+#: explanations/feedback that graded questions keep back.
+SOLUTION_STRINGS = ["SOL-98-1", "SOL-98-2", "SOL-98-3", "SOL-99-1", "SOL-99-2",
+                    "max(visits, key=visits.get)", "sum(visits.values())",
+                    "if year == 1992"]
+TEACHING_STRINGS = ["TN-SECRET-98", "TN-SECRET-99", "TN-SECRET-INTRO"]
+GRADED_STRINGS = ["quokkaberry", "GRADED-EXPL-98-1", "GRADED-FB-98-1", "GRADED-OPTFB-98-1",
+                  "GRADED-EXPL-98-3", "GRADED-EXPL-99-1"]
+
+
+@pytest.fixture(autouse=True)
+def _fixture_quizzes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSEKIT_QUIZZES_DIR", str(FIXTURE / "chapters" / "quizzes"))
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def sources(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.source for c in nb.cells]
+
+
+def by_id(nb: nbformat.NotebookNode, item_id: str, role: str) -> list[int]:
+    return [i for i, c in enumerate(nb.cells)
+            if cell_info(c).get("id") == item_id and cell_info(c).get("role") == role]
+
+
+# -- doctests of the helper modules ---------------------------------------------------------
+
+@pytest.mark.parametrize("module", [_markdown, _names, _answers, transforms])
+def test_doctests(module: object) -> None:
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+# -- transforms, one at a time ---------------------------------------------------------------
+
+def test_remove_teaching_notes_drops_tagged_cells_and_admonitions() -> None:
+    nb = read(CH98)
+    nb99 = read(CH99)
+    out = transforms.remove_teaching_notes(nb)
+    assert "TN-SECRET-98" not in json.dumps(out)
+    assert "synthetic" in out.cells[0].source  # the rest of the cell stays
+    assert "TN-SECRET-98" in json.dumps(nb)  # input untouched
+    out99 = transforms.remove_teaching_notes(nb99)
+    assert len(out99.cells) == len(nb99.cells) - 1
+    assert "TN-SECRET-99" not in json.dumps(out99)
+
+
+def test_solution_cells_finds_roles_tags_and_gated_regions() -> None:
+    found = transforms.solution_cells(read(CH98))
+    assert found == {3: "ch98-ex-1", 6: "ch98-ex-2", 7: "ch98-ex-2", 8: "ch98-ex-2",
+                     11: "ch98-ex-3"}
+
+
+def test_remove_solutions_keeps_notebook_runnable_with_stubs() -> None:
+    nb = read(CH98)
+    out = transforms.remove_solutions(nb)
+    text = json.dumps(out)
+    for marker in ("SOL-98-1", "SOL-98-2", "SOL-98-3", "solution-start", "solution-end"):
+        assert marker not in text
+    # ch98-ex-3 had no answer cell: its solution became a stub defining what the check reads
+    (stub,) = by_id(out, "ch98-ex-3", "answer")
+    assert out.cells[stub].source == "total = ...  # your code here"
+    assert by_id(out, "ch98-ex-3", "check") == [stub + 1]
+    # the written exercise gets a Markdown answer cell; ch98-ex-2 keeps its own answer cell
+    (written,) = by_id(out, "ch98-ex-1", "answer")
+    assert out.cells[written].cell_type == "markdown"
+    assert len(by_id(out, "ch98-ex-2", "answer")) == 1
+    assert len(nb.cells) == 15  # input untouched
+
+
+def test_solution_only_variable_used_later_is_an_authoring_error() -> None:
+    nb = read(CH98)
+    nb.cells.insert(13, new_code_cell("print(busiest)"))
+    with pytest.raises(AuthoringError) as err:
+        transforms.remove_solutions(nb, "chapters/98-fixture-visits.ipynb")
+    message = str(err.value)
+    assert "chapters/98-fixture-visits.ipynb, cell 13" in message
+    assert "'busiest'" in message and "ch98-ex-2 (cell 7)" in message
+
+
+def test_check_cell_inside_gated_solution_is_an_authoring_error() -> None:
+    nb = read(CH98)
+    nb.cells.insert(8, copy.deepcopy(nb.cells[9]))  # a check cell before {solution-end}
+    with pytest.raises(AuthoringError, match=r"cell 8 \(ch98-ex-2\): role 'check' inside"):
+        transforms.remove_solutions(nb)
+
+
+def test_apply_starters_replaces_answer_cells_only() -> None:
+    nb = read(CH99)
+    nb.cells[3].source = "answer = ['A', 'C']  # a worked answer"
+    out = transforms.apply_starters(nb)
+    assert out.cells[3].source == "answer = ...  # your code here"
+    assert out.cells[4].source == nb.cells[4].source
+
+
+def test_clear_outputs_attachments_and_metadata() -> None:
+    nb = read(CH99)
+    nb.cells[1].outputs = [new_output("stream", name="stdout", text="hello")]
+    nb.cells[1].execution_count = 3
+    png = base64.b64encode(b"png").decode()
+    nb.cells[0].attachments = {"used.png": {"image/png": png}, "stale.png": {"image/png": png}}
+    nb.cells[0].source += "\n\n![x](attachment:used.png)"
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    nb.cells[3].metadata["nbgrader"] = {"solution": True}
+    out = transforms.clean_metadata(transforms.clear_attachments(transforms.clear_outputs(nb)))
+    assert out.cells[1].outputs == [] and out.cells[1].execution_count is None
+    assert list(out.cells[0].attachments) == ["used.png"]
+    assert "widgets" not in out.metadata
+    assert out.cells[3].metadata == {"coursekit": {"id": "ch99-ex-1", "role": "answer"}}
+    assert nb.cells[1].outputs  # input untouched
+
+
+def test_collapse_and_expand_solutions() -> None:
+    nb = read(CH98)
+    nb.cells[3].source = nb.cells[3].source.replace(":class: dropdown\n", "")
+    collapsed = transforms.collapse_solutions(nb)
+    assert ":class: dropdown" in collapsed.cells[3].source
+    assert "hide-input" in collapsed.cells[11].metadata["tags"]
+    expanded = transforms.expand_solutions(read(CH98))
+    assert "dropdown" not in expanded.cells[3].source
+    assert "hide-input" not in expanded.cells[7].metadata["tags"]
+    assert "solution" in expanded.cells[7].metadata["tags"]
+
+
+def test_pipeline_order_is_declared() -> None:
+    names = [t.__name__ for t in transforms.PIPELINE]
+    assert names.index("apply_starters") < names.index("remove_solutions")
+    assert names[-1] == "clean_metadata"
+
+
+# -- answers cross the kernel boundary as JSON -------------------------------------------------
+
+def test_answers_round_trip_without_pickle() -> None:
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"country": ["A", "B"], "visits": [3, 5]})
+    for value in (None, 3, 2.5, "x", [1, "a"], ("a", 1), {"A", "C"}, {"k": [1, 2]}):
+        assert _answers.decode(json.loads(json.dumps(_answers.encode(value)))) == value
+    assert _answers.decode(_answers.encode(np.int64(7))) == 7
+    rebuilt = _answers.decode(json.loads(json.dumps(_answers.encode(frame))))
+    pd.testing.assert_frame_equal(rebuilt, frame)
+    assert isinstance(_answers.decode(_answers.encode(object())), _answers.Unreadable)
+
+
+# -- list ------------------------------------------------------------------------------------
+
+def test_list_items_of_the_fixture_book() -> None:
+    items = list_items(FIXTURE)
+    assert [(i.id, i.kind, i.auto, i.points) for i in items] == [
+        ("ch98-ex-1", "close-reading", False, 2.0),
+        ("ch98-ex-2", "data", True, 3.0),
+        ("ch98-ex-3", "data", True, 2.0),
+        ("ch98-q-1", "quiz", True, 2.0),
+        ("ch98-q-2", "quiz", True, 1.0),
+        ("ch98-q-3", "quiz", True, 1.0),
+        ("ch99-ex-1", "data", True, 2.0),
+        ("ch99-ex-2", "source-criticism", False, 1.0),
+        ("ch99-q-1", "quiz", True, 1.0),
+    ]
+    assert [i.id for i in list_items(FIXTURE, ["ch99"])] == ["ch99-ex-1", "ch99-ex-2", "ch99-q-1"]
+
+
+def test_bad_exercise_metadata_names_file_cell_and_field(tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURE, book)
+    path = book / "chapters" / "99-fixture-members.ipynb"
+    nb = read(path)
+    nb.cells[2].metadata["coursekit"]["kind"] = "essay"
+    nb.cells[6].metadata["coursekit"]["role"] = "exercise-ish"
+    nbformat.write(nb, path)
+    with pytest.raises(AuthoringError) as err:
+        list_items(book)
+    assert f"{path}, cell 2 (ch99-ex-1): metadata.coursekit.kind must be one of" in str(err.value)
+    assert f"{path}, cell 6 (ch99-ex-2): metadata.coursekit.role" in str(err.value)
+    with pytest.raises(KeyError, match="unknown chapter 'ch07'"):
+        list_items(book, ["ch07"])
+
+
+# -- assign ----------------------------------------------------------------------------------
+
+def test_assign_writes_student_notebook_key_and_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "hw"
+    manifest = assign(out, chapters=["ch98", "ch99"], book=FIXTURE, due="2026-12-01")
+    assert manifest["name"] == "ch98-ch99" and manifest["due"] == "2026-12-01"
+    # self-check question ch98-q-2 is not assigned; graded ones are
+    assert [i["id"] for i in manifest["items"]] == [
+        "ch98-ex-1", "ch98-ex-2", "ch98-ex-3", "ch98-q-1", "ch98-q-3", "ch99-ex-1",
+        "ch99-ex-2", "ch99-q-1"]
+    assert manifest["total_points"] == 14 and manifest["auto_points"] == 11
+    assert json.loads((out / "manifest.json").read_text()) == manifest
+    student = read(out / "ch98-ch99.ipynb")
+    assert student.metadata["coursekit"] == {"assignment": "ch98-ch99", "due": "2026-12-01",
+                                             "chapters": ["ch98", "ch99"]}
+    assert "Due:** 2026-12-01" in student.cells[0].source
+    assert any("handin_ch98.save('ch98-ch99-ch98-answers.json')" in s for s in sources(student))
+    key = read(out / "instructor" / "ch98-ch99.ipynb")
+    assert any("SOL-98-2" in s for s in sources(key))
+    assert "expected: Country B" in (out / "instructor" / "key.md").read_text()
+    assert (out / "instructor" / "quizzes" / "ch98.yml").read_text() == (
+        FIXTURE / "chapters" / "quizzes" / "ch98.yml").read_text()
+
+
+def test_assign_items_per_chapter_and_errors(tmp_path: Path) -> None:
+    out = tmp_path / "hw"
+    manifest = assign(out, items=["ch99-ex-1", "ch98-q-1"], book=FIXTURE, per_chapter=True,
+                      name="quiz1")
+    assert [i["id"] for i in manifest["items"]] == ["ch99-ex-1", "ch98-q-1"]
+    assert sorted(p.name for p in out.glob("*.ipynb")) == [
+        "98-fixture-visits.ipynb", "99-fixture-members.ipynb"]
+    with pytest.raises(OutputExistsError, match="pass --force"):
+        assign(out, items=["ch99-ex-1"], book=FIXTURE, per_chapter=True, name="quiz1")
+    assign(out, items=["ch99-ex-1"], book=FIXTURE, per_chapter=True, name="quiz1", force=True)
+    with pytest.raises(KeyError, match=r"unknown item 'ch99-ex-9'.*ch99-ex-1, ch99-ex-2"):
+        assign(tmp_path / "x", items=["ch99-ex-9"], book=FIXTURE)
+    with pytest.raises(ValueError, match="expected a date like 2026-12-01, got '1 Dec'"):
+        assign(tmp_path / "x", chapters=["ch99"], book=FIXTURE, due="1 Dec")
+    with pytest.raises(ValueError, match="not both"):
+        assign(tmp_path / "x", chapters=["ch99"], items=["ch99-ex-1"], book=FIXTURE)
+
+
+def _dirty_copy(tmp_path: Path) -> Path:
+    """The fixture book with solution text hidden everywhere a careless author could leave it:
+    outputs, attachments, extra metadata, widget state."""
+    book = tmp_path / "dirty"
+    shutil.copytree(FIXTURE, book)
+    for path, sol in ((book / "chapters" / CH98.name, "SOL-98-2"),
+                      (book / "chapters" / CH99.name, "SOL-99-1")):
+        nb = read(path)
+        for cell in nb.cells:
+            info = cell_info(cell)
+            if info.get("role") == "solution" and cell.cell_type == "code":
+                cell.outputs = [new_output("execute_result", data={"text/plain": sol},
+                                           execution_count=1)]
+            if info.get("role") == "solution" and cell.cell_type == "markdown":
+                cell.attachments = {"s.png": {"image/png": base64.b64encode(
+                    sol.encode()).decode()}}
+            if info.get("role") == "check":
+                cell.outputs = [new_output("stream", name="stdout", text=f"{sol}: Correct.")]
+            if info.get("role") == "answer":
+                cell.metadata["nbgrader"] = {"solution_text": sol}
+        nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+            "state": {"m": {"state": {"value": f"{sol} quokkaberry GRADED-EXPL-98-1"}}}}}
+        nbformat.write(nb, path)
+    return book
+
+
+def _assert_clean(files: list[Path], forbidden: list[str]) -> None:
+    assert files, "nothing was generated"
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for secret in forbidden:
+            assert secret not in text, f"{secret!r} leaked into {path}"
+
+
+@pytest.mark.slow
+def test_safety_nothing_secret_reaches_students(tmp_path: Path) -> None:
+    """Required safety test: student notebooks and the student edition contain no solution,
+    teaching note or graded answer, in any cell, output, attachment, metadata or widget state."""
+    book = _dirty_copy(tmp_path)
+    forbidden = SOLUTION_STRINGS + TEACHING_STRINGS + GRADED_STRINGS
+    assign(tmp_path / "combined", chapters=["ch98", "ch99"], book=book)
+    assign(tmp_path / "split", chapters=["ch98", "ch99"], book=book, per_chapter=True)
+    student_files = [p for folder in ("combined", "split")
+                     for p in (tmp_path / folder).glob("*.ipynb")]
+    assert len(student_files) == 3
+    _assert_clean(student_files, forbidden)
+    # the instructor key does hold them (so the test would see a leak)
+    key = (tmp_path / "combined" / "instructor" / "ch98-ch99.ipynb").read_text()
+    assert "SOL-98-2" in key and "TN-SECRET-98" in key
+
+    html = build_edition("student", tmp_path / "student-html", book=book, solutions="removed")
+    pages = [p for p in html.rglob("*") if p.is_file()]
+    assert (html / "chapters" / "98-fixture-visits.html").exists()
+    _assert_clean(pages, forbidden)
+    page = (html / "chapters" / "98-fixture-visits.html").read_text()
+    assert "Country B" in page  # the data task itself is intact and was executed
+    assert "# your code here" in page  # the stub replaced the removed solution
+
+
+@pytest.mark.slow
+def test_collapsed_student_and_instructor_editions(tmp_path: Path) -> None:
+    student = build_edition("student", tmp_path / "s", book=FIXTURE)
+    _assert_clean([p for p in student.rglob("*.html")], TEACHING_STRINGS + GRADED_STRINGS)
+    page = (student / "chapters" / "98-fixture-visits.html").read_text()
+    assert "SOL-98-1" in page and "dropdown" in page
+    teacher = build_edition("instructor", tmp_path / "i", book=FIXTURE)
+    page = (teacher / "chapters" / "98-fixture-visits.html").read_text()
+    assert "TN-SECRET-98" in page and "SOL-98-2" in page
+    assert "teaching-note" in page
+    with pytest.raises(OutputExistsError):
+        build_edition("instructor", tmp_path / "i", book=FIXTURE)
+    assert not (FIXTURE / "_build").exists()  # the sources were never touched
+
+
+# -- grade -----------------------------------------------------------------------------------
+
+def fill(nb: nbformat.NotebookNode, item_id: str, source: str) -> None:
+    (index,) = by_id(nb, item_id, "answer")
+    nb.cells[index].source = source
+
+
+def save(nb: nbformat.NotebookNode, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+def answers(path: Path, quiz: str, responses: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"quiz": quiz, "responses": responses}))
+
+
+@pytest.fixture
+def submissions(tmp_path: Path) -> tuple[Path, Path]:
+    """Assign both chapters (one notebook each) and hand in five students' work."""
+    hw = tmp_path / "hw"
+    assign(hw, chapters=["ch98", "ch99"], book=FIXTURE, per_chapter=True, name="hw1")
+    blank98, blank99 = read(hw / CH98.name), read(hw / CH99.name)
+    subs = tmp_path / "submitted"
+
+    # alice: everything right
+    nb98, nb99 = copy.deepcopy(blank98), copy.deepcopy(blank99)
+    fill(nb98, "ch98-ex-2", "answer = max(visits, key=visits.get)")
+    fill(nb98, "ch98-ex-3", "total = sum(visits.values())")
+    fill(nb99, "ch99-ex-1", "answer = {m for m, y in joined.items() if y == 1992}")
+    save(nb98, subs / "alice" / CH98.name)
+    save(nb99, subs / "alice" / CH99.name)
+    answers(subs / "alice" / "hw1-ch98-answers.json", "ch98",
+            {"ch98-q-1": "c", "ch98-q-2": True, "ch98-q-3": " Quokkaberry"})
+    answers(subs / "alice" / "hw1-ch99-answers.json", "ch99", {"ch99-q-1": ["a", "c"]})
+
+    # bob: wrong answers, an error, a quiz question left out, no ch99 answers file
+    nb98, nb99 = copy.deepcopy(blank98), copy.deepcopy(blank99)
+    fill(nb98, "ch98-ex-2", "answer = 'Country A'")
+    fill(nb98, "ch98-ex-3", "total = 9")
+    fill(nb99, "ch99-ex-1", "answer = undefined_name")
+    save(nb98, subs / "bob" / CH98.name)
+    save(nb99, subs / "bob" / CH99.name)
+    answers(subs / "bob" / "hw1-ch98-answers.json", "ch98", {"ch98-q-1": "b"})
+
+    # carol: cells reordered (ch98-ex-3 moved before ch98-ex-2), half of ch99-ex-1
+    nb98, nb99 = copy.deepcopy(blank98), copy.deepcopy(blank99)
+    fill(nb98, "ch98-ex-2", "answer = 'Country B'")
+    fill(nb98, "ch98-ex-3", "total = 10")
+    moved = [nb98.cells[i] for i in sorted(by_id(nb98, "ch98-ex-3", "exercise")
+                                           + by_id(nb98, "ch98-ex-3", "answer")
+                                           + by_id(nb98, "ch98-ex-3", "check"))]
+    nb98.cells = [c for c in nb98.cells if c not in moved]
+    start = by_id(nb98, "ch98-ex-2", "exercise")[0]
+    nb98.cells[start:start] = moved
+    fill(nb99, "ch99-ex-1", "answer = ['A']")
+    save(nb98, subs / "carol" / CH98.name)
+    save(nb99, subs / "carol" / CH99.name)
+
+    # dave: deleted the ch98-ex-3 check cell; copied the ch99-ex-1 check cell (twice graded?)
+    nb98, nb99 = copy.deepcopy(blank98), copy.deepcopy(blank99)
+    fill(nb98, "ch98-ex-2", "answer = 'country b'")
+    fill(nb98, "ch98-ex-3", "total = 10")
+    (check,) = by_id(nb98, "ch98-ex-3", "check")
+    del nb98.cells[check]
+    fill(nb99, "ch99-ex-1", "answer = ['A', 'B']")
+    (check,) = by_id(nb99, "ch99-ex-1", "check")
+    copied = copy.deepcopy(nb99.cells[check])
+    copied.id = "copied01"
+    nb99.cells[check + 1:check + 1] = [new_code_cell("answer = ['A', 'C']"), copied]
+    save(nb98, subs / "dave" / CH98.name)
+    save(nb99, subs / "dave" / CH99.name)
+
+    # erin: a malformed ch98 notebook, a foreign notebook, a stray JSON file; ch99 right
+    nb99 = copy.deepcopy(blank99)
+    fill(nb99, "ch99-ex-1", "answer = ['C', 'A']")
+    (subs / "erin").mkdir(parents=True)
+    (subs / "erin" / CH98.name).write_text('{"cells": [ oops')
+    save(nb99, subs / "erin" / CH99.name)
+    foreign = nbformat.v4.new_notebook(cells=[new_markdown_cell("my notes")])
+    save(foreign, subs / "erin" / "notes.ipynb")
+    (subs / "erin" / "settings.json").write_text('{"theme": "dark"}')
+    return hw, subs
+
+
+EXPECTED_CSV = """\
+student,item,points,max_points,feedback
+alice,ch98-ex-2,3,3,Correct.
+alice,ch98-ex-3,2,2,Correct.
+alice,ch98-q-1,2,2,Correct. GRADED-OPTFB-98-1
+alice,ch98-q-3,1,1,Correct.
+alice,ch99-ex-1,2,2,Correct.
+alice,ch99-q-1,1,1,Correct.
+bob,ch98-ex-2,0,3,Not quite. CHECK-FB-98-2 look at the largest number.
+bob,ch98-ex-3,0,2,Not quite.
+bob,ch98-q-1,0,2,Not quite.
+bob,ch98-q-3,0,1,not answered
+bob,ch99-ex-1,0,2,the check cell raised NameError: name 'answer' is not defined
+bob,ch99-q-1,0,1,no quiz answers file for ch99 (hw1-ch99-answers.json) handed in; scored 0
+carol,ch98-ex-2,3,3,Correct.
+carol,ch98-ex-3,2,2,Correct.
+carol,ch98-q-1,0,2,no quiz answers file for ch98 (hw1-ch98-answers.json) handed in; scored 0
+carol,ch98-q-3,0,1,no quiz answers file for ch98 (hw1-ch98-answers.json) handed in; scored 0
+carol,ch99-ex-1,1,2,"Partly correct (50%). 1 expected item(s) missing, 0 unexpected."
+carol,ch99-q-1,0,1,no quiz answers file for ch99 (hw1-ch99-answers.json) handed in; scored 0
+dave,ch98-ex-2,3,3,Correct.
+dave,ch98-ex-3,0,2,no check cell for ch98-ex-3 found (was it deleted?); scored 0
+dave,ch98-q-1,0,2,no quiz answers file for ch98 (hw1-ch98-answers.json) handed in; scored 0
+dave,ch98-q-3,0,1,no quiz answers file for ch98 (hw1-ch98-answers.json) handed in; scored 0
+dave,ch99-ex-1,0,2,"2 cells carry the id ch99-ex-1 (99-fixture-members.ipynb cell 5, \
+99-fixture-members.ipynb cell 7): graded the first; Not quite. 1 expected item(s) missing, \
+1 unexpected."
+dave,ch99-q-1,0,1,no quiz answers file for ch99 (hw1-ch99-answers.json) handed in; scored 0
+erin,ch98-ex-2,0,3,no notebook with chapter ch98 handed in; scored 0
+erin,ch98-ex-3,0,2,no notebook with chapter ch98 handed in; scored 0
+erin,ch98-q-1,0,2,no quiz answers file for ch98 (hw1-ch98-answers.json) handed in; scored 0
+erin,ch98-q-3,0,1,no quiz answers file for ch98 (hw1-ch98-answers.json) handed in; scored 0
+erin,ch99-ex-1,2,2,Correct.
+erin,ch99-q-1,0,1,no quiz answers file for ch99 (hw1-ch99-answers.json) handed in; scored 0
+"""
+
+
+def test_grade_end_to_end_exact_csv(submissions: tuple[Path, Path], tmp_path: Path) -> None:
+    """Required end-to-end test: right, wrong, reordered, deleted, duplicated, malformed."""
+    hw, subs = submissions
+    messages: list[str] = []
+    report = grade(subs, hw, tmp_path / "grades", progress=messages.append)
+    csv_text = (tmp_path / "grades" / "grades.csv").read_text()
+    assert csv_text == EXPECTED_CSV
+    assert report.graded == ["alice", "bob", "carol", "dave", "erin"]
+    assert [(name, reason.split(":")[0]) for name, reason in report.skipped] == [
+        ("erin/98-fixture-visits.ipynb", "malformed notebook"),
+        ("erin/notes.ipynb", "not a notebook of assignment 'hw1'"),
+        ("erin/settings.json", "not a quiz answers file of this assignment (expected {\"quiz\""),
+    ]
+    assert messages[0] == "[1/5] alice: 2 notebook(s), 2 answers file(s)"
+    feedback = (tmp_path / "grades" / "feedback" / "erin.md").read_text()
+    assert "Automatically graded: **2 / 11** points" in feedback
+    assert "erin/98-fixture-visits.ipynb was not graded: malformed notebook" in feedback
+    assert "- ch99-ex-2 (source-criticism, 1 points)" in feedback
+    with pytest.raises(OutputExistsError):
+        grade(subs, hw, tmp_path / "grades")
+
+
+def test_grade_without_executing_reads_literal_answers(submissions: tuple[Path, Path],
+                                                       tmp_path: Path) -> None:
+    hw, subs = submissions
+    grade(subs, hw, tmp_path / "g", execute_code=False)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "g" / "grades.csv").read_text())))
+    got = {(r["student"], r["item"]): (r["points"], r["feedback"]) for r in rows}
+    assert got["alice", "ch98-ex-2"] == (
+        "0", "the answer is computed by code; grade with --execute to score it")
+    assert got["carol", "ch98-ex-3"] == ("2", "Correct.")
+    assert got["carol", "ch99-ex-1"][0] == "1"
+
+
+def test_check_records_answers_while_grading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "log.jsonl"
+    monkeypatch.setenv("COURSEKIT_GRADE_LOG", str(log))
+    assert assignments.check("ch98-ex-2", {"Country B"}) is False
+    entry = json.loads(log.read_text())
+    assert entry["id"] == "ch98-ex-2"
+    assert _answers.decode(entry["answer"]) == {"Country B"}
+    monkeypatch.delenv("COURSEKIT_GRADE_LOG")
+    assert assignments.check("ch98-ex-3", 10) is True
+    assert "ch98-ex-3: Correct." in capsys.readouterr().out

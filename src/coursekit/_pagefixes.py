@@ -22,6 +22,11 @@ _SEARCH_FIELD_LABEL = re.compile(r'(<button class="btn search-button-field[^"]*"
 _THEME_ICON_TITLE = re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+") +title="[^"]*"')
 # The sidebar's expand/collapse toggles for nested sections are <summary> elements without a name.
 _TOCTREE_SUMMARY = re.compile(r'<summary>(?=<span class="toctree-toggle")')
+# myst-nb labels its hide-input toggles "Toggle hidden content" while they show "Show code cell
+# source": the visible text must be part of the name, so let the text name them.
+_HIDDEN_CONTENT_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
+# docutils marks the bibliography's container as a list although its children are links.
+_CITATION_LIST_ROLE = re.compile(r'<div role="list" class="citation-list">')
 
 
 def fix_page(html: str) -> str:
@@ -39,4 +44,6 @@ def fix_page(html: str) -> str:
     html = _SEARCH_FIELD_LABEL.sub(r"\1", html)
     html = _THEME_ICON_TITLE.sub(r'\1 aria-hidden="true"', html)
     html = _TOCTREE_SUMMARY.sub('<summary aria-label="Show or hide the pages of this section">', html)
+    html = _HIDDEN_CONTENT_LABEL.sub("<summary>", html)
+    html = _CITATION_LIST_ROLE.sub('<div class="citation-list">', html)
     return html

@@ -117,6 +117,23 @@ def test_page_loads_offline_and_is_accessible(page_path, chromium, book_url, bui
     for title in page.eval_on_selector_all("iframe", "els => els.map(e => e.title)"):
         assert title.strip(), f"{page_path}: an iframe has no title"
 
+    # Every quiz question on the page can be answered and gives feedback (no kernel, no network).
+    questions = page.locator("fieldset.ck-question").all()
+    if page_path.startswith("chapters/"):
+        assert len(questions) >= 6, f"{page_path}: the self-check quiz did not render"
+    for fieldset in questions:
+        qid = fieldset.get_attribute("data-question")
+        choice = fieldset.locator("input[type=radio], input[type=checkbox]")
+        if choice.count():
+            choice.first.check(force=True)
+        for box in fieldset.locator("input[type=text], input[type=number], input:not([type])").all():
+            box.fill("1")
+        for select in fieldset.locator("select").all():
+            select.select_option(index=1)
+        fieldset.get_by_role("button", name=re.compile(r"^(Check|Submit) answer$")).click()
+        feedback = fieldset.locator(".ck-feedback").inner_text().strip()
+        assert feedback, f"{page_path}: question {qid} gave no feedback"
+
     # Accessibility: no serious or critical axe-core violation.
     page.add_script_tag(content=axe_source)
     violations = page.evaluate(

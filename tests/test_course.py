@@ -129,3 +129,18 @@ def coverage_table() -> str:
 
 if __name__ == "__main__":
     print(coverage_table())
+
+
+@pytest.mark.parametrize("chapter", sorted(PROFILES))
+def test_worked_solutions_pass_their_checks(chapter: str, built_book: Path):
+    """In the executed chapter (from the book build) every check cell reports success, so each
+    worked solution agrees with the expected answer in its quiz file."""
+    executed = built_book.parent / "jupyter_execute" / "chapters" / f"{chapter}.ipynb"
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    checks = [c for c in nb["cells"] if c.get("metadata", {}).get("coursekit", {}).get("role") == "check"]
+    assert checks, f"{chapter}: no check cells"
+    for cell in checks:
+        text = "".join("".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+                       for o in cell["outputs"])
+        item = cell["metadata"]["coursekit"]["id"]
+        assert "Correct" in text and "Not quite" not in text, f"{chapter} {item}: {text!r}"

@@ -9,7 +9,6 @@ tests/test_course.py`` prints the table.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from collections import Counter
@@ -18,25 +17,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from coursekit.sources import excerpt_calls, verify_notebook_excerpts
+
 REPO = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((REPO / "chapters").glob("[0-9][0-9]-*.ipynb"))
 SOURCE_IDS = set(yaml.safe_load((REPO / "seeds" / "records.yml").read_text())) \
     if (REPO / "seeds" / "records.yml").exists() else set()
-
-
-def excerpt_calls(source: str) -> list[str]:
-    """Source ids of every ``excerpt("<id>", ...)`` call in a code cell."""
-    ids = []
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return ids
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if name == "excerpt" and node.args and isinstance(node.args[0], ast.Constant):
-                ids.append(node.args[0].value)
-    return ids
 
 
 def chapter_profile(path: Path) -> dict:
@@ -52,7 +38,7 @@ def chapter_profile(path: Path) -> dict:
         if meta.get("role") == "exercise":
             kinds[meta["id"]] = meta["kind"]
         if cell["cell_type"] == "code":
-            excerpts += excerpt_calls(source)
+            excerpts += [source_id for source_id, _ in excerpt_calls(source)]
             quiz_names += re.findall(r"quiz\.show\(\s*[\"'](\w+)[\"']", source)
         else:
             markdown += source + "\n"
@@ -74,6 +60,11 @@ def chapter_profile(path: Path) -> dict:
 
 
 PROFILES = {p.stem: chapter_profile(p) for p in CHAPTERS}
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_excerpt_is_verbatim(path: Path):
+    assert verify_notebook_excerpts(path) == []
 
 
 def test_there_are_eight_chapters():

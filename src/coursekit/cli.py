@@ -106,8 +106,8 @@ def _cmd_edition(args: argparse.Namespace) -> int:
 # -- check -----------------------------------------------------------------------------------
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    """Validate quiz files and chapter exercise metadata (and, where the module offers a
-    ``check_all()``, datasets and excerpts)."""
+    """Validate quiz files, chapter exercise metadata, every excerpt quoted in a chapter, and
+    (through each module's ``check_all()``) the data package."""
     from coursekit import quiz
     from coursekit.assignments import transforms
     from coursekit.assignments._chapters import load_catalog
@@ -126,6 +126,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"chapters: {len(catalog.chapters)} checked, {len(catalog.items)} items")
     except _ERRORS as exc:
         problems.append(str(exc))
+    from coursekit.sources import verify_notebook_excerpts
+
+    chapters = sorted((Path(args.book) / "chapters").glob("*.ipynb"))
+    for notebook in chapters:
+        problems += verify_notebook_excerpts(notebook)
+    print(f"excerpts: checked in {len(chapters)} chapter notebooks")
     for name in ("data", "sources", "maps"):
         module = importlib.import_module(f"coursekit.{name}")
         check_all = getattr(module, "check_all", None)

@@ -61,12 +61,14 @@ __all__ = [
     "corpus",
     "escape_myst",
     "excerpt",
+    "excerpt_calls",
     "locate",
     "parse_seed",
     "record",
     "records",
     "render_index_page",
     "render_source_page",
+    "verify_notebook_excerpts",
     "verify_quote",
     "write_source_pages",
 ]
@@ -652,6 +654,54 @@ Disintegration? Why the West Should Engage Russia in Central Asia”, paragraph 
     blocks = _blocks(source_id)
     block = next(b for b in blocks if b.kind == loc.kind and b.paragraph == loc.paragraph)
     return Excerpt(block.text[loc.start : loc.end], record(source_id), loc, note)
+
+
+def excerpt_calls(code: str) -> list[tuple[str, str | None]]:
+    """The ``(source_id, passage)`` of every ``excerpt("<id>", "<passage>")`` call in ``code``
+    (``passage`` is None when it is not a literal string). Code that does not parse gives [].
+
+    >>> excerpt_calls('ck.excerpt("gusev-2019", "three main goals")\\nx = 1')
+    [('gusev-2019', 'three main goals')]
+    """
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    calls = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        first = node.args[0]
+        if name == "excerpt" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            second = node.args[1] if len(node.args) > 1 else None
+            passage = second.value if isinstance(second, ast.Constant) else None
+            calls.append((first.value, passage if isinstance(passage, str) else None))
+    return calls
+
+
+def verify_notebook_excerpts(path: Path | str) -> list[str]:
+    """Check every literal ``excerpt(...)`` call in a notebook's code cells without running it;
+    return one message per problem (cell number, source id and the closest passage)."""
+    import json
+
+    path = Path(path)
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    problems = []
+    for number, cell in enumerate(cells, start=1):
+        if cell["cell_type"] != "code":
+            continue
+        for source_id, passage in excerpt_calls("".join(cell["source"])):
+            if passage is None:
+                continue
+            try:
+                locate(source_id, passage)
+            except (PassageNotFound, UnknownSource) as exc:
+                problems.append(f"{path.name}, cell {number}: {exc}")
+    return problems
 
 
 # --------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #   make serve   serve the built book on http://127.0.0.1:8000
 #   make check   validate datasets, excerpts and quizzes
 #   make bench   measure build, test and page-weight figures (writes bench/results.json)
+#   make student-edition [SOLUTIONS=collapsed|removed]   make instructor-edition
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -14,7 +15,7 @@ STAMP := $(VENV)/.coursekit-installed
 JB_FLAGS := -W -n --keep-going
 PORT ?= 8000
 
-.PHONY: setup book test test-fast serve check lint bench binder-check browser-deps clean
+.PHONY: setup book test test-fast serve check lint bench binder-check browser-deps clean student-edition instructor-edition
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +56,12 @@ bench: setup browser-deps
 
 binder-check: setup
 	$(BIN)/python scripts/binder_check.py
+
+student-edition: setup
+	$(BIN)/coursekit edition student --solutions $(or $(SOLUTIONS),removed) --strict --force
+
+instructor-edition: setup
+	$(BIN)/coursekit edition instructor --strict --force
 
 clean:
 	rm -rf _build

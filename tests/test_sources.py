@@ -381,5 +381,6 @@ def test_source_pages_build_without_warnings_and_render_the_seed_text(tmp_path: 
             kind = {"body": "p", "footnote": "fn", "bibliography": "b"}[row.kind]
             element = soup.find(id=f"{sid}-{kind}{row.paragraph}")
             assert element is not None, (sid, row.paragraph, row.kind)
-            expected = row.text if row.kind != "footnote" else f"[{row.number}] {row.text}"
+            label = {"body": f"¶{row.paragraph} ", "footnote": f"[{row.number}] "}.get(row.kind, "")
+            expected = label + row.text
             assert " ".join(element.get_text().split()) == " ".join(expected.split())

@@ -443,7 +443,7 @@ def _legend(fmap: folium.Map, heading: str, items: Sequence[tuple[str, str]], no
     """Add a legend box; ``items`` are (symbol HTML, label text). Returns the legend HTML."""
     lis = "".join(f"<li>{symbol}{html.escape(label)}</li>" for symbol, label in items)
     block = (
-        f'<details class="coursekit-legend" open><summary>{html.escape(heading)}</summary>'
+        f'<details class="coursekit-legend"><summary>{html.escape(heading)}</summary>'
         f"<ul>{lis}</ul>{note}</details>"
     )
     fmap.get_root().html.add_child(branca.element.Element(block), name="coursekit_legend")

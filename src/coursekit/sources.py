@@ -801,9 +801,9 @@ def render_source_page(source_id: str, *, seeds_dir: Path | str | None = None) -
         lines += [f"- {escape_myst(n)}" for n in r.notes]
         lines.append("")
     lines += [
-        "The text below is the cleaned seed text, word for word; every paragraph has an anchor "
-        "so that excerpts in the chapters link to it. Spelling, dates and facts are the "
-        "author's: they have not been corrected.",
+        "The text below is the cleaned seed text, word for word; every paragraph carries the "
+        "number (¶) that excerpts in the chapters cite, and an anchor they link to. Spelling, "
+        "dates and facts are the author's: they have not been corrected.",
         "",
         "## Text",
         "",
@@ -823,6 +823,9 @@ def render_source_page(source_id: str, *, seeds_dir: Path | str | None = None) -
         body = escape_myst(b.text)
         if b.kind == "footnote":
             body = f"\\[{escape_myst(b.number or '')}\\] {body}"
+        elif b.kind == "body":
+            # The paragraph number that excerpts cite, shown as a label before the text.
+            body = f"**¶{b.paragraph}** {body}"
         lines += [f"({anchor})=", body, ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 

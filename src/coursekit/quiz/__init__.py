@@ -13,6 +13,7 @@ Quiz files are ``chapters/quizzes/<name>.yml`` (validated against ``schema.json`
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -108,5 +109,5 @@ def check(item_id: str, answer: Any) -> bool:
         raise ValueError(f"{item_id} is a graded question: it is scored when the work is "
                          "graded, not by check()")
     outcome = item.score(answer)
-    print(f"{item_id}: {outcome}")
+    print(textwrap.fill(f"{item_id}: {outcome}", width=88, break_on_hyphens=False))
     return outcome.correct

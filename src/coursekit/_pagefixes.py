@@ -25,6 +25,9 @@ _TOCTREE_SUMMARY = re.compile(r'<summary>(?=<span class="toctree-toggle")')
 # myst-nb labels its hide-input toggles "Toggle hidden content" while they show "Show code cell
 # source": the visible text must be part of the name, so let the text name them.
 _HIDDEN_CONTENT_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
+# The theme's Font Awesome *script* (1.5 MB, SVG icons) duplicates the Font Awesome webfont
+# that its stylesheet already loads; without the script the icons come from the font.
+_FONTAWESOME_SCRIPT = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
 # docutils marks the bibliography's container as a list although its children are links.
 _CITATION_LIST_ROLE = re.compile(r'<div role="list" class="citation-list">')
 
@@ -45,5 +48,6 @@ def fix_page(html: str) -> str:
     html = _THEME_ICON_TITLE.sub(r'\1 aria-hidden="true"', html)
     html = _TOCTREE_SUMMARY.sub('<summary aria-label="Show or hide the pages of this section">', html)
     html = _HIDDEN_CONTENT_LABEL.sub("<summary>", html)
+    html = _FONTAWESOME_SCRIPT.sub("", html)
     html = _CITATION_LIST_ROLE.sub('<div class="citation-list">', html)
     return html

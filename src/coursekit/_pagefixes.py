@@ -27,7 +27,9 @@ _TOCTREE_SUMMARY = re.compile(r'<summary>(?=<span class="toctree-toggle")')
 _HIDDEN_CONTENT_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
 # The theme's Font Awesome *script* (1.5 MB, SVG icons) duplicates the Font Awesome webfont
 # that its stylesheet already loads; without the script the icons come from the font.
-_FONTAWESOME_SCRIPT = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
+_FONTAWESOME_SCRIPT = re.compile(
+    r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?'
+)
 # docutils marks the bibliography's container as a list although its children are links.
 _CITATION_LIST_ROLE = re.compile(r'<div role="list" class="citation-list">')
 

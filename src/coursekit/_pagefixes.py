@@ -41,6 +41,8 @@ def fix_page(html: str) -> str:
     '<p>'
     >>> fix_page('<button class="btn search-button-field x" title="Search" aria-label="Search">')
     '<button class="btn search-button-field x" title="Search">'
+    >>> fix_page('<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\\n<p>')
+    '<p>'
     >>> fix_page('<details><summary><span class="toctree-toggle">')
     '<details><summary aria-label="Show or hide the pages of this section"><span class="toctree-toggle">'
     """

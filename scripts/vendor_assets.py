@@ -193,10 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         for rel, data in contents.items():
             path = VENDOR / rel
             if args.update:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(f".{path.name}.tmp")
-                tmp.write_bytes(data)
-                tmp.replace(path)
+                write_atomic(path, data)
             elif not path.is_file() or path.read_bytes() != data:
                 problems.append(f"{path}: differs from {entry['tarball']}")
     text = manifest_text(entries)

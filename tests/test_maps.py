@@ -94,8 +94,8 @@ def test_fergana_enclaves_survive_simplification(iso3: str, lon: float, lat: flo
 # --------------------------------------------------------------------------- the CourseMap contract
 
 
-@pytest.fixture(scope="module")
-def all_maps() -> dict[str, maps.CourseMap]:
+def sample_maps() -> dict[str, maps.CourseMap]:
+    """One map of every kind; the browser test draws the same set."""
     return {
         "installations": maps.installations_map(),
         "installations-2004": maps.installations_map(2004),
@@ -103,6 +103,11 @@ def all_maps() -> dict[str, maps.CourseMap]:
         "events": maps.events_map(),
         "route": maps.route_map("northern-route"),
     }
+
+
+@pytest.fixture(scope="module")
+def all_maps() -> dict[str, maps.CourseMap]:
+    return sample_maps()
 
 
 def test_same_call_same_html():

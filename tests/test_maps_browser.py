@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import serve_directory
+from test_maps import sample_maps
 
 from coursekit import maps
 
@@ -20,16 +21,6 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = Path("/tmp/maps-shots")
-
-
-def _maps() -> dict[str, maps.CourseMap]:
-    return {
-        "installations": maps.installations_map(),
-        "installations-2004": maps.installations_map(2004),
-        "membership": maps.membership_map("csto", ["2003-01-01", "2013-01-01"]),
-        "events": maps.events_map(),
-        "route": maps.route_map("northern-route"),
-    }
 
 
 def _raw(fragment: str) -> str:
@@ -40,7 +31,7 @@ def _raw(fragment: str) -> str:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, maps.CourseMap], Path]]:
     from sphinx.cmd.build import build_main
 
-    built = _maps()
+    built = sample_maps()
     src = tmp_path_factory.mktemp("book")
     (src / "conf.py").write_text(
         "extensions = ['coursekit.sphinxext']\nhtml_theme = 'basic'\n"

@@ -1,29 +1,21 @@
 #!/usr/bin/env python
-"""Clean the five raw source texts into ``seeds/<id>.txt`` and write ``seeds/records.yml``.
+"""Clean the five raw source texts into ``seeds/<id>.txt``.
 
 Usage::
 
     python scripts/clean_seeds.py                 # raw: <repo>/../shared/seeds, out: <repo>/seeds
-    python scripts/clean_seeds.py --raw DIR --out DIR [--pages DIR | --no-pages]
+    python scripts/clean_seeds.py --raw DIR --out DIR [--no-pages]
 
 The raw files are never modified. Running the script twice gives byte-identical output; the
-tests re-run it into a temporary folder and compare with the committed ``seeds/``. Unless
-``--no-pages`` is given, the book pages ``sources/<id>.md`` and ``sources/index.md`` are
-regenerated from the new seeds (``coursekit.sources.write_source_pages``).
+tests re-run it into a temporary folder and compare with the committed ``seeds/``. The records
+are not written here: ``seeds/records.yml`` is edited by hand (it names each source's raw file)
+and checked against its JSON Schema. When the output is the repository's own ``seeds/`` and
+``--no-pages`` is not given, ``seeds/quoted.json`` and the book pages ``sources/*.md`` are
+regenerated afterwards (``python -m coursekit._sourcepages``).
 
-Seed format (``seeds/<id>.txt``; the same description heads ``coursekit/sources.py``)
---------------------------------------------------------------------------------------
-UTF-8, LF line ends, one *block* per line, blocks separated by exactly one blank line, file
-ends with one newline.
-
-* ``## Heading`` -- a section heading of the author's text (verbatim after ``## ``).
-* any other line before ``## Notes`` -- one body paragraph, verbatim. A paragraph may hold
-  TAB characters: these are the cells of a table row (Talantbekova's abbreviation list and
-  literature table), one row per paragraph.
-* ``## Notes`` (reserved marker) -- then one footnote per block: ``[n] text``; ``n`` is the
-  note's number as printed in the source (``*`` for Evsikov and Shafir's unnumbered author
-  note). Notes are in order of appearance.
-* ``## Bibliography`` (reserved marker) -- then one bibliography entry per block.
+The seed format is described once, in ``src/coursekit/sources/_text.py``. A table row
+(Talantbekova's abbreviation list and literature table) is one paragraph whose cells are
+separated by TAB characters; Evsikov and Shafir's unnumbered author note is note ``*``.
 
 Footnote reference marks inside the body (Evsikov's superscripts ``¹``, Rashidov's digits
 glued to a word, as in ``Cooperation4``) are part of the text and are kept.
@@ -86,15 +78,16 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_RAW = REPO.parent / "shared" / "seeds"
 DEFAULT_OUT = REPO / "seeds"
-DEFAULT_PAGES = REPO / "sources"
 
-RAW_FILES = {
-    "unsigned-essay": "000_74ec293f6cf0665a.txt",
-    "rashidov-2005": "001_f43a145551096780.txt",
-    "gusev-2019": "002_1c1cd4a807901fff.txt",
-    "evsikov-shafir-2011": "003_1c8034ce477fdd5e.txt",
-    "talantbekova-2024": "004_a3eb25c29a633857.txt",
-}
+
+
+def _raw_files() -> dict[str, str]:
+    """Source id -> raw file name, from ``seeds/records.yml`` (the one home of that mapping)."""
+    records = yaml.safe_load((REPO / "seeds" / "records.yml").read_text(encoding="utf-8"))
+    return {sid: rec["raw_file"] for sid, rec in records.items()}
+
+
+RAW_FILES = _raw_files()
 
 # R1/R2: the body starts after the first line equal to this (stripped) text ...
 BODY_START_AFTER = {
@@ -453,153 +446,9 @@ def clean_text(source_id: str, raw: str, raw_name: str = "<raw>") -> Cleaned:
 
 # --------------------------------------------------------------------------------------------
 # The record (R1). Facts come from the raw texts and the seeds README only.
-RECORDS: dict[str, dict] = {
-    "unsigned-essay": {
-        "title": "Russian interests in the region",
-        "authors": ["unknown"],
-        "date": "2018",
-        "date_precision": "after",
-        "date_note": "Undated; the latest work it cites is Omelicheva (2018).",
-        "venue": None,
-        "venue_note": "The text names no author, venue or publisher; it is a section of a "
-        "longer essay.",
-        "kind": "essay",
-        "affiliation": None,
-        "place": None,
-        "licence": "No licence is stated in the text; quote briefly, with attribution.",
-        "introduction": "An unsigned section of a longer essay, written in English after 2018 "
-        "(the latest work it cites is from 2018). It argues that Russia's security policy in "
-        "Central Asia (the CSTO, the SCO, the CIS Anti-Terrorist Center, the bases at Kant "
-        "and in Tajikistan) serves geopolitical aims towards the United States and NATO more "
-        "than the region's own security. It cites its sources by author and year and gives "
-        "some web addresses in the text, without a bibliography.",
-        "notes": [],
-    },
-    "rashidov-2005": {
-        "title": "Russia in Central Asia: a shift to positive foreign policies",
-        "authors": ["Bakhtier Rashidov"],
-        "date": "2005",
-        "date_precision": "approximate",
-        "date_note": "Early 2005: the latest event cited is a conference of 22-23 November "
-        "2004; the text gives no publication date.",
-        "venue": "CyberLeninka (republication)",
-        "venue_note": "A journal article republished on CyberLeninka; the text does not name "
-        "the journal of first publication.",
-        "kind": "journal article",
-        "affiliation": "Independent researcher",
-        "place": "Tashkent, Uzbekistan",
-        "licence": "CC BY (as marked on its CyberLeninka page).",
-        "introduction": "A journal article by Bakhtier Rashidov, an independent researcher in "
-        "Tashkent, Uzbekistan, written in early 2005 and republished on CyberLeninka. It "
-        "traces how Russia's policy towards the CIS and Central Asia changed after the 1990s "
-        "and lists ways in which Russia could strengthen its position in the region. It "
-        "writes from a Central Asian point of view for readers following regional politics.",
-        "notes": [
-            "CyberLeninka lists the keywords: CENTRAL ASIA! / BAKHTIER RASHIDOV / UZBEKISTAN / "
-            "RUSSIA / CIS / KAZAKHSTAN / KYRGYZSTAN / AFGHANISTAN / RUSSIAN POLICY IN CENTRAL "
-            "ASIA.",
-            "The raw page begins with the end of a different article (on the balance of power "
-            "and 'Central Asianism', with its notes 13 and 14); it is not part of this text.",
-        ],
-    },
-    "gusev-2019": {
-        "title": "The Importance of Central Asia for Russia’s Foreign Policy",
-        "authors": ["Leonid Gusev"],
-        "date": "2019-10-03",
-        "date_precision": "day",
-        "date_note": "Dated 03 October 2019 on the page.",
-        "venue": "ISPI (Italian Institute for International Political Studies), Milan",
-        "venue_note": None,
-        "kind": "think-tank commentary",
-        "affiliation": "MGIMO",
-        "place": None,
-        "licence": "No licence is stated on the page; quote briefly, with attribution.",
-        "introduction": "A short commentary by Leonid Gusev of MGIMO, published by the "
-        "Italian Institute for International Political Studies (ISPI) on 3 October 2019. It "
-        "surveys Russia's security, energy and integration goals in Central Asia and its "
-        "relations with each of the five states, for a general policy readership. It gives "
-        "no footnotes or references.",
-        "notes": [
-            "The page is labelled 'Commentary'.",
-            "The page shows a photograph credited 'Photo: Park of 28 Panfilov Guardsmen, "
-            "Almaty, Kakakhstan (Chiara Lovotti)'; the image is not part of the text.",
-        ],
-    },
-    "evsikov-shafir-2011": {
-        "title": "Joint Security Cooperation or Regional Disintegration? Why the West Should "
-        "Engage Russia in Central Asia",
-        "authors": ["Egor Evsikov", "Leonid Shafir"],
-        "date": "2010/2011",
-        "date_precision": "approximate",
-        "date_note": "About 2010-2011: the latest event discussed is the violence of June "
-        "2010 in southern Kyrgyzstan; the text gives no publication date.",
-        "venue": None,
-        "venue_note": "A journal article; the text does not name the journal.",
-        "kind": "journal article",
-        "affiliation": "Egor Evsikov: Canadian Armed Forces (Master's Degree in War Studies, "
-        "Royal Military College of Canada). Leonid Shafir: former desk officer, Canadian "
-        "Department of Foreign Affairs and International Trade (Carleton University of "
-        "Ottawa; Wilfrid Laurier University of Waterloo).",
-        "place": "Canada",
-        "licence": "No licence is stated in the text; quote briefly, with attribution.",
-        "introduction": "A journal article by Egor Evsikov, a member of the Canadian Armed "
-        "Forces, and Leonid Shafir, a former Canadian foreign-affairs official, written "
-        "about 2010-2011. Taking Kyrgyzstan as its case study, it argues that neither "
-        "Russia nor the West can secure Central Asia alone and that the West should work "
-        "with Russia there. It is addressed to Western scholars and policymakers and has "
-        "footnotes and a bibliography.",
-        "notes": ["The authors' note (marked *) is kept as note [*]."],
-    },
-    "talantbekova-2024": {
-        "title": "Military Strategy of Russia: Why Is Russia Reasserting Its Military "
-        "Presence in Central Asia?",
-        "authors": ["Diana Talantbekova"],
-        "date": "2024",
-        "date_precision": "year",
-        "date_note": "The title page gives 'New York' and '2024'.",
-        "venue": "Central European University (Department of International Relations) and "
-        "Bard College (Global Studies)",
-        "venue_note": "An MA capstone project; not published in a journal.",
-        "kind": "thesis",
-        "affiliation": "Central European University and Bard College",
-        "place": "New York",
-        "licence": "No licence is stated in the text; quote briefly, with attribution.",
-        "introduction": "An MA capstone project by Diana Talantbekova, submitted in New York "
-        "in 2024 to the Central European University and Bard College Global Studies. It asks "
-        "why Russia is reasserting its military presence in Central Asia and answers with "
-        "two factors: external threats from extremist groups and the renewal of Russia's "
-        "military doctrine. It is a student thesis that relies on secondary sources.",
-        "notes": [
-            "Title page: 'A capstone project submitted to the department of International "
-            "Relations of the Central European University and the Global Studies of Bard "
-            "College in partial fulfillment of the requirements for the degree of Master of "
-            "Arts.'",
-            "Figure 1 is an image that is missing from the text; its caption, its Russian "
-            "title and the author's translation of its legend remain.",
-        ],
-    },
-}
-
-
-def build_records() -> dict[str, dict]:
-    """Return the record of every source in a fixed order (ids as in ``RAW_FILES``)."""
-    records = {}
-    for source_id, raw_file in RAW_FILES.items():
-        rec = {"id": source_id, **RECORDS[source_id], "raw_file": raw_file}
-        records[source_id] = rec
-    return records
-
-
-def _yaml(records: dict[str, dict]) -> str:
-    header = (
-        "# Bibliographic record of the five sources. Written by scripts/clean_seeds.py from\n"
-        "# its RECORDS table: edit the script, not this file.\n"
-    )
-    return header + yaml.safe_dump(records, sort_keys=False, allow_unicode=True, width=100)
-
-
-def run(raw_dir: Path, out_dir: Path, pages_dir: Path | None = None, verbose: bool = True) -> None:
-    """Clean every raw file from ``raw_dir`` into ``out_dir`` (and pages into ``pages_dir``)."""
+def run(raw_dir: Path, out_dir: Path, pages: bool = True, verbose: bool = True) -> None:
+    """Clean every raw file from ``raw_dir`` into ``out_dir``; regenerate the quoted passages
+    and the source pages when ``out_dir`` is the repository's ``seeds/`` and ``pages``."""
     sys.path.insert(0, str(REPO / "src"))
     from coursekit._resources import write_atomic
 
@@ -618,25 +467,23 @@ def run(raw_dir: Path, out_dir: Path, pages_dir: Path | None = None, verbose: bo
             )
             for join in cleaned.joins:
                 print(f"    joined {join}")
-    write_atomic(out_dir / "records.yml", _yaml(build_records()))
-    if pages_dir is not None:
-        from coursekit.sources import write_source_pages
+    if pages and out_dir.resolve() == DEFAULT_OUT.resolve():
+        from coursekit._sourcepages import main as write_pages
 
-        for page in write_source_pages(pages_dir, seeds_dir=out_dir):
-            if verbose:
-                print(f"wrote {page}")
+        if write_pages(["--root", str(REPO)]):
+            raise CleaningError("could not regenerate seeds/quoted.json and sources/*.md")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder of raw texts")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output seeds folder")
-    parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES, help="book pages folder")
-    parser.add_argument("--no-pages", action="store_true", help="do not write book pages")
+    parser.add_argument("--no-pages", action="store_true",
+                        help="do not regenerate seeds/quoted.json and sources/*.md")
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args(argv)
     try:
-        run(args.raw, args.out, None if args.no_pages else args.pages, verbose=not args.quiet)
+        run(args.raw, args.out, not args.no_pages, verbose=not args.quiet)
     except CleaningError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

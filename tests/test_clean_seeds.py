@@ -14,7 +14,6 @@ REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "clean_seeds.py"
 RAW = REPO.parent / "shared" / "seeds"
 SEEDS = REPO / "seeds"
-PAGES = REPO / "sources"
 IDS = ["unsigned-essay", "rashidov-2005", "gusev-2019", "evsikov-shafir-2011",
        "talantbekova-2024"]
 
@@ -42,21 +41,19 @@ def all_seeds() -> str:
 
 
 @needs_raw
-def test_rerun_reproduces_committed_seeds_and_pages(tmp_path: Path) -> None:
-    out, pages = tmp_path / "seeds", tmp_path / "sources"
+def test_rerun_reproduces_committed_seeds(tmp_path: Path) -> None:
+    out = tmp_path / "seeds"
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--raw", str(RAW), "--out", str(out), "--pages",
-         str(pages), "-q"],
+        [sys.executable, str(SCRIPT), "--raw", str(RAW), "--out", str(out), "-q"],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr
     produced = sorted(p.name for p in out.iterdir())
-    assert produced == sorted(p.name for p in SEEDS.iterdir() if not p.name.startswith("."))
+    assert produced == [f"{sid}.txt" for sid in sorted(IDS)]
     for name in produced:
         assert (out / name).read_bytes() == (SEEDS / name).read_bytes(), name
-    for page in pages.iterdir():
-        assert page.read_bytes() == (PAGES / page.name).read_bytes(), page.name
-    assert not (SEEDS / ".keep").exists()
+    # a folder other than the repository's seeds/ never triggers the page generator
+    assert not (tmp_path / "sources").exists() and not (out / "quoted.json").exists()
 
 
 def test_seed_files_exist_for_every_source() -> None:
@@ -181,12 +178,19 @@ def test_footnote_gap_is_an_error() -> None:
         clean_seeds.clean_text("rashidov-2005", raw, "r.txt")
 
 
-def test_records_table_matches_written_yaml() -> None:
+def test_raw_file_names_come_from_the_hand_edited_records() -> None:
     import yaml
 
-    written = yaml.safe_load((SEEDS / "records.yml").read_text(encoding="utf-8"))
-    assert written == clean_seeds.build_records()
-    assert list(written) == IDS
+    records = yaml.safe_load((SEEDS / "records.yml").read_text(encoding="utf-8"))
+    assert list(records) == IDS
+    assert {sid: rec["raw_file"] for sid, rec in records.items()} == clean_seeds.RAW_FILES
+    assert not hasattr(clean_seeds, "RECORDS")  # records live in records.yml only
+
+
+@needs_raw
+def test_every_raw_file_named_by_a_record_exists() -> None:
+    for raw_file in clean_seeds.RAW_FILES.values():
+        assert (RAW / raw_file).is_file(), raw_file
 
 
 def test_script_doctests() -> None:

@@ -13,6 +13,7 @@ from coursekit import sources
 from coursekit.sources import PassageNotFound, UnknownSource
 
 REPO = Path(__file__).resolve().parent.parent
+RAW = REPO.parent / "shared" / "seeds"
 IDS = ["unsigned-essay", "rashidov-2005", "gusev-2019", "evsikov-shafir-2011",
        "talantbekova-2024"]
 
@@ -26,16 +27,27 @@ def test_every_record_is_complete() -> None:
     for sid, rec in recs.items():
         assert rec.id == sid
         for name in ("title", "date", "date_precision", "kind", "licence", "raw_file",
-                     "introduction", "date_note"):
+                     "introduction", "date_note", "reading_note"):
             assert getattr(rec, name), f"{sid}.{name} is empty"
         assert rec.authors and all(rec.authors)
         assert rec.venue or rec.venue_note, f"{sid} needs a venue or a note saying why not"
+        assert rec.url or rec.url_note, f"{sid} needs an address or a note saying why not"
+        assert rec.where_to_read in {rec.url, rec.url_note}
+        # only an openly licensed source is published in full
+        assert rec.full_text_shipped == (rec.max_published_share == 1.0)
+        assert rec.full_text_shipped == rec.licence.startswith("CC BY")
         assert rec.date_precision in {"day", "month", "year", "approximate", "after"}
         assert 1990 < rec.year <= 2024
         sentences = [s for s in re.split(r"(?<=[.!?])\s+", rec.introduction) if s]
         assert 2 <= len(sentences) <= 4, sid
         assert rec.kind in {"journal article", "think-tank commentary", "thesis", "essay"}
-        assert (REPO.parent / "shared" / "seeds" / rec.raw_file).name == rec.raw_file
+        assert re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt", rec.raw_file), sid
+
+
+@pytest.mark.skipif(not RAW.is_dir(), reason="raw texts not available")
+def test_every_record_names_an_existing_raw_file() -> None:
+    for sid, rec in sources.records().items():
+        assert (RAW / rec.raw_file).is_file(), f"{sid}: {rec.raw_file} is not in {RAW}"
 
 
 def test_record_values_follow_the_texts() -> None:
@@ -46,6 +58,44 @@ def test_record_values_follow_the_texts() -> None:
     assert sources.record("gusev-2019").affiliation == "MGIMO"
     assert sources.record("evsikov-shafir-2011").venue is None
     assert sources.record("talantbekova-2024").place == "New York"
+    assert sources.record("rashidov-2005").url == (
+        "https://cyberleninka.ru/article/n/russia-in-central-asia-a-shift-to-positive-foreign-policies")
+    assert [sid for sid, r in sources.records().items() if r.full_text_shipped] == ["rashidov-2005"]
+    # the capstone's page says plainly what kind of work it is
+    note = sources.record("talantbekova-2024").reading_note
+    assert "student work" in note and "MA capstone project" in note
+
+
+def _write_records(tmp_path: Path, change) -> Path:
+    import yaml
+
+    data = yaml.safe_load((REPO / "seeds" / "records.yml").read_text(encoding="utf-8"))
+    change(data)
+    (tmp_path / "records.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["gusev-2019"].pop("licence"), r"'gusev-2019', field \(entry\): 'licence' is"),
+        (lambda d: d["gusev-2019"].update(url="ispi"), r"'gusev-2019', field url: 'ispi'"),
+        (lambda d: d["gusev-2019"].update(url=None, url_note=None), r"'gusev-2019', field url_note"),
+        (lambda d: d["gusev-2019"].update(max_published_share=1.0),
+         r"'gusev-2019', field max_published_share: 1.0 is greater than the maximum of 0.5"),
+        (lambda d: d["rashidov-2005"].update(max_published_share=0.2),
+         r"'rashidov-2005', field max_published_share: 1 was expected"),
+        (lambda d: d["gusev-2019"].update(extra="x"), r"Additional properties"),
+        (lambda d: d["gusev-2019"].update(id="gusev"), r"field id: expected 'gusev-2019'"),
+    ],
+)
+def test_bad_records_name_the_file_entry_and_field(tmp_path: Path, change, message: str) -> None:
+    from coursekit.sources._records import _records_from
+
+    folder = _write_records(tmp_path, change)
+    with pytest.raises(sources.SeedFormatError, match=message) as info:
+        _records_from(folder.resolve())
+    assert str(folder / "records.yml") in str(info.value)
 
 
 def test_unknown_source_lists_valid_ids() -> None:
@@ -233,28 +283,104 @@ def test_excerpt_is_immutable() -> None:
         ex.text = "other"  # type: ignore[misc]
 
 
-# --- pages ---------------------------------------------------------------------------------
+# --- pages and the shipped passages ---------------------------------------------------------
+
+
+def _quoted() -> dict:
+    import json
+
+    return json.loads((REPO / "seeds" / "quoted.json").read_text(encoding="utf-8"))["sources"]
+
+
+def test_generated_passages_and_pages_are_up_to_date() -> None:
+    """seeds/quoted.json and sources/*.md are what the generator writes now: a changed
+    quotation in a chapter, quiz, dataset or route fails here until they are regenerated."""
+    from coursekit._sourcepages import generated_files
+
+    files = generated_files(REPO)
+    assert sorted(p.relative_to(REPO).as_posix() for p in files) == sorted(
+        ["seeds/quoted.json", "sources/index.md", *[f"sources/{s}.md" for s in IDS]])
+    for path, text in files.items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path.relative_to(REPO)} is stale: run .venv/bin/python -m coursekit._sourcepages")
+
+
+def test_stale_passages_are_detected(tmp_path: Path) -> None:
+    import shutil
+
+    from coursekit._sourcepages import main
+
+    for folder in ("chapters", "data", "seeds", "sources", "reference"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    assert main(["--check", "--root", str(tmp_path)]) == 0
+    claims = tmp_path / "data" / "claims.csv"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(text.replace("the number of drug users in Russia is 1.7 million",
+                                   "the number of drug users in Russia is 1.7 million,", 1),
+                      encoding="utf-8")
+    assert main(["--check", "--root", str(tmp_path)]) == 1
+    assert main(["--root", str(tmp_path)]) == 0
+    assert main(["--check", "--root", str(tmp_path)]) == 0
+    assert (tmp_path / "seeds" / "quoted.json").read_bytes() != (REPO / "seeds" / "quoted.json"
+                                                                 ).read_bytes()
+
+
+def test_every_quotation_of_the_course_is_in_the_shipped_passages() -> None:
+    from coursekit._quoted import collect
+
+    quotations = collect(REPO)
+    kinds = {q.where.split("/")[0] + "/" + q.where.split("/")[1].split("#")[0].split(".")[-1]
+             for q in quotations}
+    assert {"chapters/ipynb", "chapters/quizzes", "data/csv", "data/yml"} <= kinds
+    quoted = _quoted()
+    for q in quotations:
+        loc = sources.locate(q.source_id, q.passage)
+        frags = [p for p in quoted[q.source_id]["passages"]
+                 if (p["kind"], p["paragraph"]) == (loc.kind, loc.paragraph)
+                 and p["start"] <= loc.start and loc.end <= p["end"]]
+        assert len(frags) == 1 and q.where in frags[0]["quoted_in"], q
 
 
 @pytest.mark.parametrize("source_id", IDS)
-def test_source_pages_are_up_to_date(source_id: str) -> None:
+def test_source_pages_carry_full_text_only_when_licensed(source_id: str) -> None:
     page = (REPO / "sources" / f"{source_id}.md").read_text(encoding="utf-8")
-    assert page == sources.render_source_page(source_id)
+    rec = sources.record(source_id)
     df = sources.corpus()
     rows = df[df.source_id == source_id]
     labels = re.findall(r"^\(([a-z0-9-]+)\)=$", page, flags=re.M)
     kinds = {"body": "p", "footnote": "fn", "bibliography": "b"}
-    expected = [f"source-{source_id}"] + [
-        f"{source_id}-{kinds[r.kind]}{r.paragraph}" for r in rows.itertuples()
-    ]
-    assert labels == expected
+    passages = _quoted()[source_id]["passages"]
+    if rec.full_text_shipped:
+        expected = [f"{source_id}-{kinds[r.kind]}{r.paragraph}" for r in rows.itertuples()]
+    else:
+        expected = list(dict.fromkeys(f"{source_id}-{kinds[p['kind']]}{p['paragraph']}"
+                                      for p in passages))
+        quoted = {(p["kind"], p["paragraph"]) for p in passages}
+        for r in rows.itertuples():  # no paragraph the course does not quote is on the page
+            if (r.kind, r.paragraph) not in quoted and len(r.text) > 60:
+                assert sources.escape_myst(r.text[:60]) not in page, (source_id, r.paragraph)
+        assert "reproduces it in full" in page and "only the" in page
+    assert labels == [f"source-{source_id}", *expected]
+    assert sources.escape_myst(rec.reading_note) in page
+    if rec.url:
+        assert f"(<{rec.url}>)" in page
 
 
-def test_index_page_is_up_to_date() -> None:
+def test_chapter_links_to_source_paragraphs_have_anchors() -> None:
+    """Every excerpt a chapter shows links to ../sources/<id>.html#<anchor>: that anchor exists."""
+    from coursekit._quoted import _chapters
+
+    for q in _chapters(REPO):
+        loc = sources.locate(q.source_id, q.passage)
+        page = (REPO / "sources" / f"{q.source_id}.md").read_text(encoding="utf-8")
+        assert f"({loc.anchor})=" in page, (q.where, loc.anchor)
+
+
+def test_index_page_says_what_is_shipped() -> None:
     index = (REPO / "sources" / "index.md").read_text(encoding="utf-8")
-    assert index == sources.render_index_page()
     for sid in IDS:
         assert f"]({sid}.md)" in index
+    assert index.count("quoted passages |") == 4 and "the full text (CC BY" in index
 
 
 @pytest.mark.parametrize(
@@ -272,13 +398,6 @@ def test_index_page_is_up_to_date() -> None:
 )
 def test_escape_myst(text: str, markdown: str) -> None:
     assert sources.escape_myst(text) == markdown
-
-
-def test_write_source_pages(tmp_path: Path) -> None:
-    written = sources.write_source_pages(tmp_path)
-    assert sorted(p.name for p in written) == sorted([f"{s}.md" for s in IDS] + ["index.md"])
-    for path in written:
-        assert path.read_bytes() == (REPO / "sources" / path.name).read_bytes()
 
 
 # --- references.bib ------------------------------------------------------------------------
@@ -330,57 +449,119 @@ def test_references_trace_to_the_citing_text() -> None:
         assert entry.fields.get("year", "") in text, key
 
 
-# --- a real build of the generated pages ----------------------------------------------------
+# --- an installed package: only the shipped seed files ---------------------------------------
+
+
+def _shipped_seed_files() -> list[str]:
+    """The seed files pyproject.toml puts in the wheel (coursekit/_seeds/...)."""
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    include = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    return sorted(Path(src).name for src, dest in include.items()
+                  if dest.startswith("coursekit/_seeds/"))
+
+
+@pytest.fixture
+def shipped_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point coursekit at a seeds folder holding only what the wheel ships."""
+    import shutil
+
+    for name in _shipped_seed_files():
+        shutil.copy(REPO / "seeds" / name, tmp_path / name)
+    monkeypatch.setenv("COURSEKIT_SEEDS_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_wheel_ships_full_text_only_of_openly_licensed_sources() -> None:
+    full = [f"{sid}.txt" for sid, r in sources.records().items() if r.full_text_shipped]
+    assert _shipped_seed_files() == sorted(["records.yml", "quoted.json", *full])
+
+
+def test_shipped_passages_verify_every_quotation_as_the_full_texts_do(shipped_only: Path) -> None:
+    import os
+
+    from coursekit._quoted import collect
+
+    quotations = collect(REPO)
+    del os.environ["COURSEKIT_SEEDS_DIR"]
+    full = [(sources.locate(q.source_id, q.passage),
+             sources.excerpt(q.source_id, q.passage).text) for q in quotations]
+    os.environ["COURSEKIT_SEEDS_DIR"] = str(shipped_only)
+    assert not sources.full_text_available("gusev-2019")
+    assert sources.full_text_available("rashidov-2005")
+    shipped = [(sources.locate(q.source_id, q.passage),
+                sources.excerpt(q.source_id, q.passage).text) for q in quotations]
+    assert shipped == full
+
+
+def test_unquoted_passage_says_the_full_text_is_not_shipped(shipped_only: Path) -> None:
+    # a sentence of Gusev's ¶1 that no chapter, quiz, dataset or route quotes
+    with pytest.raises(sources.FullTextNotShipped) as info:
+        sources.excerpt("gusev-2019", "Russia’s foreign policy in Central Asia is based on")
+    assert isinstance(info.value, PassageNotFound)
+    message = str(info.value)
+    assert "is not shipped with the package" in message
+    assert sources.record("gusev-2019").where_to_read in message
+    assert "closest shipped passage" in message
+    rendered = info.value._render_traceback_()  # what IPython shows: the message, no traceback
+    assert rendered[0].startswith("FullTextNotShipped: passage not among the quoted passages")
+    assert not any("Traceback" in line for line in rendered)
+    # a typo in a shipped passage is still a near miss, and a CC BY text is complete
+    with pytest.raises(sources.FullTextNotShipped, match="three main goals"):
+        sources.locate("gusev-2019", "Russia’s foreign policy ... three main gaols.")
+    with pytest.raises(PassageNotFound) as info:
+        sources.locate("rashidov-2005", "a sentence Rashidov never wrote")
+    assert type(info.value) is PassageNotFound
+
+
+def test_corpus_warns_when_only_quoted_passages_are_present(shipped_only: Path) -> None:
+    with pytest.warns(sources.PartialTextWarning, match="Read the originals"):
+        df = sources.corpus()
+    partial = [sid for sid in IDS if sid != "rashidov-2005"]
+    assert df.attrs["partial_sources"] == partial
+    assert set(df.source_id) == set(IDS)
+    passages = _quoted()
+    for sid in partial:
+        assert len(df[df.source_id == sid]) == len(passages[sid]["passages"])
+    assert sources.bibliography("evsikov-shafir-2011").shape[1] == 3  # no warning, no error
+
+
+def test_missing_text_and_passages_is_a_clear_error(shipped_only: Path) -> None:
+    (shipped_only / "quoted.json").unlink()
+    with pytest.raises(sources.SeedFormatError,
+                       match=r"\.txt is missing and \S*quoted\.json holds no passages"):
+        sources.locate("gusev-2019", "three main goals")
+
+
+# --- the built book ---------------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_source_pages_build_without_warnings_and_render_the_seed_text(tmp_path: Path) -> None:
-    """Build the source pages and the bibliography in a throwaway book with the book's MyST
-    settings (``-W -n``), then compare every anchored paragraph's text with the corpus."""
-    import shutil
-    import subprocess
-    import sys
-
-    import yaml
+def test_built_source_pages_render_the_seed_text(built_book: Path) -> None:
+    """On the built pages, every anchored paragraph shows its ¶ label and the verbatim text
+    (the full text of a licensed source; the quoted fragment, with ellipses, of the others)."""
     from bs4 import BeautifulSoup
 
-    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
-    book_config = (config.get("sphinx") or {}).get("config") or {}
-    book = tmp_path / "book"
-    (book / "reference").mkdir(parents=True)
-    shutil.copytree(REPO / "sources", book / "sources")
-    shutil.copy(REPO / "references.bib", book / "references.bib")
-    shutil.copy(REPO / "reference" / "bibliography.md", book / "reference" / "bibliography.md")
-    (book / "intro.md").write_text("# Test\n\nThrowaway book.\n", encoding="utf-8")
-    keep = {k: book_config[k] for k in ("smartquotes", "bibtex_reference_style")
-            if k in book_config}
-    (book / "_config.yml").write_text(yaml.safe_dump({
-        "title": "Sources test",
-        "only_build_toc_files": True,
-        "execute": {"execute_notebooks": "off"},
-        "parse": config.get("parse", {}),
-        "bibtex_bibfiles": ["references.bib"],
-        "sphinx": {"config": {"nitpicky": True, **keep}},
-    }), encoding="utf-8")
-    (book / "_toc.yml").write_text(yaml.safe_dump({
-        "format": "jb-book", "root": "intro",
-        "chapters": [{"file": "sources/index",
-                      "sections": [{"file": f"sources/{s}"} for s in IDS]},
-                     {"file": "reference/bibliography"}],
-    }), encoding="utf-8")
-    jb = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run([str(jb), "build", str(book), "-W", "-n", "--keep-going"],
-                            capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    html_dir = book / "_build" / "html"
     df = sources.corpus()
+    quoted = _quoted()
+    kinds = {"body": "p", "footnote": "fn", "bibliography": "b"}
     for sid in IDS:
-        soup = BeautifulSoup((html_dir / "sources" / f"{sid}.html").read_text(encoding="utf-8"),
+        soup = BeautifulSoup((built_book / "sources" / f"{sid}.html").read_text(encoding="utf-8"),
                              "html.parser")
-        for row in df[df.source_id == sid].itertuples():
-            kind = {"body": "p", "footnote": "fn", "bibliography": "b"}[row.kind]
-            element = soup.find(id=f"{sid}-{kind}{row.paragraph}")
-            assert element is not None, (sid, row.paragraph, row.kind)
-            label = {"body": f"¶{row.paragraph} ", "footnote": f"[{row.number}] "}.get(row.kind, "")
-            expected = label + row.text
-            assert " ".join(element.get_text().split()) == " ".join(expected.split())
+        if sources.record(sid).full_text_shipped:
+            expected = {f"{sid}-{kinds[r.kind]}{r.paragraph}":
+                        {"body": f"¶{r.paragraph} ", "footnote": f"[{r.number}] "}.get(r.kind, "")
+                        + r.text for r in df[df.source_id == sid].itertuples()}
+        else:
+            expected = {}
+            for p in quoted[sid]["passages"]:
+                label = {"body": f"¶{p['paragraph']} ", "footnote": f"Note [{p['number']}] ",
+                         "bibliography": f"Bibliography entry {p['paragraph']} "}[p["kind"]]
+                text = ("… " if p["start"] else "") + p["text"] + (
+                    " …" if p["end"] < p["length"] else "")
+                expected.setdefault(f"{sid}-{kinds[p['kind']]}{p['paragraph']}", label + text)
+        for anchor, text in expected.items():
+            element = soup.find(id=anchor)
+            assert element is not None, anchor
+            assert " ".join(element.get_text().split()) == " ".join(text.split()), anchor

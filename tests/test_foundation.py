@@ -99,7 +99,8 @@ def test_wheel_carries_package_data(tmp_path: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {"coursekit/_data/datapackage.json", "coursekit/_seeds/records.yml",
                 "coursekit/__init__.py"}
-    expected |= {f"coursekit/_seeds/{p.name}" for p in (REPO / "seeds").glob("*.txt")}
+    # seeds: the quoted passages, and full texts only of openly licensed sources (test_licensing)
+    expected |= {"coursekit/_seeds/quoted.json", "coursekit/_seeds/rashidov-2005.txt"}
     expected |= {f"coursekit/_quizzes/{p.name}" for p in (REPO / "chapters/quizzes").glob("*.yml")}
     expected |= {f"coursekit/{p.relative_to(REPO / 'src/coursekit')}"
                  for p in (REPO / "src/coursekit").rglob("*") if p.suffix in {".js", ".css", ".json"}}

@@ -82,7 +82,7 @@ def _write_records(tmp_path: Path, change) -> Path:
         (lambda d: d["gusev-2019"].update(url="ispi"), r"'gusev-2019', field url: 'ispi'"),
         (lambda d: d["gusev-2019"].update(url=None, url_note=None), r"'gusev-2019', field url_note"),
         (lambda d: d["gusev-2019"].update(max_published_share=1.0),
-         r"'gusev-2019', field max_published_share: 1.0 is greater than the maximum of 0.5"),
+         r"'gusev-2019', field max_published_share: 1.0 is greater than or equal to the maximum of 1"),
         (lambda d: d["rashidov-2005"].update(max_published_share=0.2),
          r"'rashidov-2005', field max_published_share: 1 was expected"),
         (lambda d: d["gusev-2019"].update(extra="x"), r"Additional properties"),

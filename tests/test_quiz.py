@@ -18,6 +18,7 @@ from coursekit.quiz._scoring import normalise_text, pairwise_order, parse_number
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 BAD = FIXTURES / "bad"
 CH09 = FIXTURES / "quizzes" / "ch09.yml"
+BANK = FIXTURES / "bank"
 
 
 @pytest.fixture(scope="module")
@@ -221,9 +222,19 @@ def test_check_accepts_dataframes_and_is_the_package_shortcut(fixture_quizzes, c
     assert "Column(s) missing: place" in capsys.readouterr().out
 
 
-def test_check_refuses_graded_questions_and_bad_ids(fixture_quizzes):
-    with pytest.raises(ValueError, match="graded question"):
-        quiz.check("ch09-q-1", "b")
+def test_check_of_an_assessed_item_checks_its_shape_and_reveals_nothing(fixture_quizzes,
+                                                                        capsys):
+    assert quiz.check("ch09-q-1", "b") is False  # the right answer: still not confirmed
+    right = capsys.readouterr().out
+    assert quiz.check("ch09-q-1", "a") is False
+    assert capsys.readouterr().out == right and "SECRET" not in right
+    assert right == "ch09-q-1: graded by your instructor; your answer has the right form.\n"
+    assert quiz.check("ch09-q-2", "fifteen") is False
+    out = " ".join(capsys.readouterr().out.split())
+    assert "graded by your instructor" in out and "expected a number, got str" in out
+
+
+def test_check_refuses_bad_ids(fixture_quizzes):
     with pytest.raises(ValueError, match="not an exercise or question id"):
         quiz.check("ch9-ex-1", 1)
     with pytest.raises(KeyError, match="'ch09-ex-99' is not in quiz 'ch09'"):
@@ -325,7 +336,10 @@ def test_graded_questions_are_left_out_of_the_live_score(monkeypatch):
     graded = quiz.load(CH09)
     graded.widget.responses = {"ch09-q-1": "b", "ch09-q-3": "a"}
     assert list(graded.score.items) == ["ch09-q-3"]
-    assert quiz.score(graded, graded.responses).points == 3  # grading sees everything
+    with pytest.raises(quiz.MissingKeyError, match="ch09-q-1 is assessed .* bank=Path"):
+        quiz.score(graded, graded.responses)  # no bank: the key is not there to score with
+    keyed = quiz.load(CH09, bank=BANK)
+    assert quiz.score(keyed, graded.responses).points == 3  # grading sees everything
 
 
 def test_in_a_live_kernel_the_bundle_offers_html_text_and_the_widget():

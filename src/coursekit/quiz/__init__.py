@@ -22,13 +22,13 @@ from typing import Any
 
 from .. import ids
 from ._quiz import ItemResult, Quiz, Result, score
+from .bank import MissingKeyError, shape_problem
 from .checks import CHECK_TYPES, Check
 from .loader import load, quiz_path
 from .model import (
     QUESTION_TYPES,
     Evidence,
     Matching,
-    MissingKeyError,
     MultipleAnswer,
     Numeric,
     Option,
@@ -39,7 +39,6 @@ from .model import (
     ShortText,
     SingleChoice,
     TrueFalse,
-    shape_problem,
 )
 
 __all__ = [

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ._scoring import normalise_text, number_matches, parse_number
-from .model import MissingKeyError, Score, _Invalid
+from .bank import MissingKeyError
+from .model import Score, _Invalid
 
 __all__ = ["CHECK_TYPES", "Check"]
 

@@ -105,7 +105,7 @@ def _schema_error(error: jsonschema.ValidationError, data: Any) -> tuple[list[An
                    f"{', '.join(map(str, error.validator_value))}")
     elif error.validator == "type":
         message = f"expected {_a(error.validator_value)}, got {_describe(error.instance)}"
-    elif error.validator is None or error.validator == "not" and path[-1:] == ["type"]:
+    elif error.validator is None or (error.validator == "not" and path[-1:] == ["type"]):
         if error.validator is None:  # a `false` schema: find the forbidden field
             parent: Any = data
             for step in path:

@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ._scoring import normalise_text, number_matches, pairwise_order, parse_number, sentences
+from .bank import MissingKeyError
 
 __all__ = [
     "QUESTION_TYPES",
     "Evidence",
     "Matching",
-    "MissingKeyError",
     "MultipleAnswer",
     "Numeric",
     "Option",
@@ -79,47 +79,6 @@ class QuizFileError(ValueError):
         if field:
             where.append(f"field {field!r}")
         super().__init__(f"{': '.join(where)}: {message}")
-
-
-class MissingKeyError(ValueError):
-    """Scoring an assessed item whose private part (its key) was not loaded.
-
-    Assessed items (``graded: true``) keep their keys in an instructor bank; load the quiz
-    with ``coursekit.quiz.load(name, bank=path)`` to score them.
-    """
-
-    def __init__(self, item_id: str, quiz: object = None) -> None:
-        self.item_id = item_id
-        super().__init__(
-            f"{item_id} is assessed (graded: true): its key is in the instructor bank, which "
-            f"was not loaded; load the quiz with coursekit.quiz.load({quiz or 'name'!r}, "
-            "bank=Path('instructor-bank')) to score it")
-
-
-def shape_problem(answer: Any, expected: str) -> str:
-    """'' if ``answer`` has the shape ``expected`` names, else what is wrong (no key used).
-
-    ``expected`` is one of ``number``, ``text``, ``boolean``, ``list``, ``mapping``,
-    ``table``, ``sentence``.
-    """
-    ok = {
-        "number": lambda a: not isinstance(a, bool) and parse_number(a) is not None,
-        "text": lambda a: isinstance(a, str) and bool(a.strip()),
-        "boolean": lambda a: isinstance(a, bool),
-        "list": lambda a: not isinstance(a, str | bytes | Mapping) and isinstance(
-            a, Sequence | set | frozenset) and len(a) > 0,
-        "mapping": lambda a: isinstance(a, Mapping) and len(a) > 0,
-        "table": lambda a: (hasattr(a, "columns") and hasattr(a, "to_dict")) or (
-            isinstance(a, Sequence) and not isinstance(a, str | bytes) and len(a) > 0),
-        "sentence": lambda a: isinstance(a, str | int) and not isinstance(a, bool),
-    }[expected]
-    if ok(answer):
-        return ""
-    words = {"number": "a number", "text": "some text", "boolean": "True or False",
-             "list": "a non-empty list", "mapping": "a mapping {item: choice}",
-             "table": "a table (a DataFrame or a list of rows)",
-             "sentence": "a sentence number or text"}
-    return f"expected {words[expected]}, got {type(answer).__name__} {answer!r:.60}"
 
 
 class _Invalid(ValueError):

@@ -109,17 +109,21 @@ def _cmd_edition(args: argparse.Namespace) -> int:
 # -- check -----------------------------------------------------------------------------------
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    """Validate quiz files, chapter exercise metadata, every excerpt quoted in a chapter, and
+    """Validate quiz files (with the instructor bank, if the book has one), chapter exercise
+    metadata, every excerpt quoted in a chapter, and
     (through each module's ``check_all()``) the data package."""
     from coursekit import quiz
     from coursekit.assignments import transforms
     from coursekit.assignments._chapters import load_catalog
 
+    from coursekit.assignments._quizapi import default_bank
+
     problems: list[str] = []
     folder = Path(args.book) / "chapters" / "quizzes"
+    bank = default_bank(Path(args.book))  # the instructor bank, validated with its quizzes
     for path in sorted(folder.glob("*.yml")):
         try:
-            quiz.load(path)
+            quiz.load(path, bank=bank)
         except _ERRORS as exc:
             problems.append(str(exc))
     try:

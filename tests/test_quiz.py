@@ -336,7 +336,7 @@ def test_graded_questions_are_left_out_of_the_live_score(monkeypatch):
     graded = quiz.load(CH09)
     graded.widget.responses = {"ch09-q-1": "b", "ch09-q-3": "a"}
     assert list(graded.score.items) == ["ch09-q-3"]
-    with pytest.raises(quiz.MissingKeyError, match="ch09-q-1 is assessed .* bank=Path"):
+    with pytest.raises(quiz.MissingKeyError, match=r"ch09-q-1 is assessed .* bank=Path"):
         quiz.score(graded, graded.responses)  # no bank: the key is not there to score with
     keyed = quiz.load(CH09, bank=BANK)
     assert quiz.score(keyed, graded.responses).points == 3  # grading sees everything

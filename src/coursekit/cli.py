@@ -110,12 +110,11 @@ def _cmd_edition(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     """Validate quiz files (with the instructor bank, if the book has one), chapter exercise
-    metadata, every excerpt quoted in a chapter, and
-    (through each module's ``check_all()``) the data package."""
+    metadata, every excerpt quoted in a chapter, and (through each module's ``check_all()``)
+    the data package."""
     from coursekit import quiz
     from coursekit.assignments import transforms
     from coursekit.assignments._chapters import load_catalog
-
     from coursekit.assignments._quizapi import default_bank
 
     problems: list[str] = []

@@ -99,9 +99,13 @@ def verify_student_notebook(nb: NotebookNode, name: str) -> None:
 
 def _verify_no_private(nb: NotebookNode, name: str, catalog: Catalog) -> None:
     """Raise ``RuntimeError`` if a student notebook holds a private string of the bank."""
-    text = "\n".join("".join(c.source) if isinstance(c.source, list) else c.source
-                     for c in nb.cells)
-    leaks = find_leaks(text, [getattr(c.quiz, "private", {}) for c in catalog.chapters.values()])
+    def source(notebook: NotebookNode) -> str:
+        return "\n".join("".join(c.source) if isinstance(c.source, list) else c.source
+                         for c in notebook.cells)
+
+    reading = "\n".join(source(c.nb) for c in catalog.chapters.values())
+    leaks = find_leaks(source(nb), [getattr(c.quiz, "private", {})
+                                    for c in catalog.chapters.values()], public=reading)
     if leaks:
         item_id, secret = leaks[0]
         raise RuntimeError(f"{name}: private text of {item_id} (instructor bank) found in a "

@@ -16,7 +16,7 @@ from typing import Any
 
 from ._scoring import parse_number
 
-__all__ = ["MIN_LENGTH", "NOT_SECRET", "MissingKeyError", "find_leaks", "private_strings",
+__all__ = ["DISTINCTIVE", "MIN_LENGTH", "NOT_SECRET", "MissingKeyError", "find_leaks", "private_strings",
            "shape_problem"]
 
 #: Shorter strings are not scanned for in text (they match ordinary words).
@@ -24,6 +24,8 @@ MIN_LENGTH = 6
 #: Bank fields that are not secret text: ``reference`` quotes a passage of a public source
 #: that the chapter itself prints (it is private only because it points at the answer).
 NOT_SECRET = frozenset({"reference"})
+#: Private strings at least this long are sentinels even if the reading material has them.
+DISTINCTIVE = 20
 #: Lines of a model solution at least this long are scanned for one by one.
 SOLUTION_LINE = 30
 
@@ -85,23 +87,39 @@ def private_strings(entry: Mapping[str, Any]) -> list[str]:
     solution."""
     found: list[str] = []
     for field, value in entry.items():
-        if field in NOT_SECRET:
-            continue
-        found += _strings(value)
-        if field == "solution" and isinstance(value, str):
-            found += [line.strip() for line in value.splitlines()
-                      if len(line.strip()) >= SOLUTION_LINE]
-    return list(dict.fromkeys(found))
+        if field not in NOT_SECRET:
+            found += _strings(value)
+    return list(dict.fromkeys(found + _solution_lines(entry)))
 
 
-def find_leaks(text: str, banks: Iterable[Mapping[str, Mapping[str, Any]]]) -> list[tuple[str, str]]:
+def _solution_lines(entry: Mapping[str, Any]) -> list[str]:
+    value = entry.get("solution")
+    if not isinstance(value, str):
+        return []
+    return [line.strip() for line in value.splitlines() if len(line.strip()) >= SOLUTION_LINE]
+
+
+def find_leaks(text: str, banks: Iterable[Mapping[str, Mapping[str, Any]]],
+               public: str = "") -> list[tuple[str, str]]:
     """``[(item id, private string)]`` for every private string of ``banks`` (each a
     ``{item id: bank entry}`` mapping, such as ``Quiz.private``) found in ``text``.
+
+    A string shorter than :data:`DISTINCTIVE`, or one line of a model solution, that also
+    occurs in ``public`` (the reading material: chapters, sources, data) is no sentinel: the
+    answer to a reading question is in the reading, a line such as ``members =
+    ck.load("memberships")`` is in the chapter's own code, and only their role as the key is
+    private (checked structurally).
 
     >>> find_leaks("the answer is quokkaberry", [{"ch98-q-3": {"accept": ["quokkaberry"]}}])
     [('ch98-q-3', 'quokkaberry')]
     >>> find_leaks("pick b", [{"ch98-q-1": {"answer": "b"}}])
     []
+    >>> find_leaks("Batken", [{"ch01-q-8": {"accept": ["Batken"]}}], public="the Batken events")
+    []
     """
+    def sentinel(secret: str, entry: Mapping[str, Any]) -> bool:
+        common = len(secret) < DISTINCTIVE or secret in _solution_lines(entry)
+        return not (common and secret in public)
+
     return [(item_id, secret) for bank in banks for item_id, entry in bank.items()
-            for secret in private_strings(entry) if secret in text]
+            for secret in private_strings(entry) if secret in text and sentinel(secret, entry)]

@@ -39,12 +39,12 @@ __all__ = [
 CHAPTER_PATTERN = r"^ch[0-9]{2}$"
 #: A quiz name: a chapter id or ``demo`` (the demonstration quiz of the reference pages).
 QUIZ_PATTERN = r"^(ch[0-9]{2}|demo)$"
-#: A quiz question id.
-QUESTION_PATTERN = r"^(?P<quiz>ch[0-9]{2}|demo)-q-(?P<n>[0-9]+)$"
+#: A quiz question id. Group 1 is the quiz. (The schemas repeat these strings exactly.)
+QUESTION_PATTERN = r"^(ch[0-9]{2}|demo)-q-[0-9]+$"
 #: An exercise id (a ``checks:`` entry of a quiz file, an exercise cell of a chapter).
-EXERCISE_PATTERN = r"^(?P<quiz>ch[0-9]{2}|demo)-ex-(?P<n>[0-9]+)$"
-#: Either of the two.
-ITEM_PATTERN = r"^(?P<quiz>ch[0-9]{2}|demo)-(?P<kind>q|ex)-(?P<n>[0-9]+)$"
+EXERCISE_PATTERN = r"^(ch[0-9]{2}|demo)-ex-[0-9]+$"
+#: Either of the two; group 1 is the quiz, group 2 the kind (``q`` or ``ex``).
+ITEM_PATTERN = r"^(ch[0-9]{2}|demo)-(q|ex)-[0-9]+$"
 
 #: Any other name: quiz names of files outside the book, option and item keys.
 KEY_PATTERN = r"^[A-Za-z0-9_-]+$"
@@ -63,7 +63,7 @@ def parse(item_id: str) -> tuple[str, str, int]:
     if not match:
         raise ValueError(f"{item_id!r} is not an item id; expected e.g. 'ch02-ex-2' or "
                          "'ch02-q-1'")
-    return match["quiz"], match["kind"], int(match["n"])
+    return match[1], match[2], int(str(item_id).rsplit("-", 1)[1])
 
 
 def quiz_of(item_id: str) -> str:

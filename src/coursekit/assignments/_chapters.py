@@ -148,7 +148,7 @@ def _validate_cell(path: Path, index: int, info: dict[str, Any], chapter_id: str
     if not isinstance(item_id, str) or not EXERCISE_ID_RE.match(item_id):
         problems.append(f"{where}: metadata.coursekit.id must look like '{chapter_id}-ex-1' "
                         f"(got {item_id!r})")
-    elif EXERCISE_ID_RE.match(item_id)["quiz"] != chapter_id:
+    elif EXERCISE_ID_RE.match(item_id)[1] != chapter_id:
         problems.append(f"{where}: exercise id {item_id!r} does not belong to {chapter_id}")
     if info.get("role") not in ROLES:
         problems.append(f"{where} ({item_id}): metadata.coursekit.role must be one of "

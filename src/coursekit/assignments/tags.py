@@ -84,7 +84,7 @@ STUB_TEXT = "{name} = ...  # your code here"
 GRADE_LOG_ENV = "COURSEKIT_GRADE_LOG"
 
 CHAPTER_FILE_RE = re.compile(r"^(?P<num>[0-9]{2})-[a-z0-9][a-z0-9-]*\.ipynb$")
-#: Item ids (group ``quiz`` is the chapter); their one home is :mod:`coursekit.ids`.
+#: Item ids (group 1 is the chapter); their one home is :mod:`coursekit.ids`.
 EXERCISE_ID_RE = ids.EXERCISE_RE
 QUESTION_ID_RE = ids.QUESTION_RE
 ITEM_ID_RE = ids.ITEM_RE

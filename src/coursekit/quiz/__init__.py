@@ -111,7 +111,7 @@ def check(item_id: str, answer: Any) -> bool:
     if not match:
         raise ValueError(f"{item_id!r} is not an exercise or question id; expected e.g. "
                          "'ch02-ex-2' or 'ch02-q-1'")
-    item = _cached(match["quiz"])[item_id]
+    item = _cached(match[1])[item_id]
     if item.graded:
         problem = shape_problem(answer, item.shape)
         note = (f"your answer does not have the right form: {problem}." if problem else

@@ -16,16 +16,18 @@ from typing import Any
 
 from ._scoring import parse_number
 
-__all__ = ["DISTINCTIVE", "MIN_LENGTH", "NOT_SECRET", "MissingKeyError", "find_leaks", "private_strings",
-           "shape_problem"]
+__all__ = ["DISTINCTIVE", "KEY_FIELDS", "MIN_LENGTH", "NOT_SECRET", "MissingKeyError",
+           "find_leaks", "private_strings", "shape_problem"]
 
 #: Shorter strings are not scanned for in text (they match ordinary words).
 MIN_LENGTH = 6
 #: Bank fields that are not secret text: ``reference`` quotes a passage of a public source
 #: that the chapter itself prints (it is private only because it points at the answer).
 NOT_SECRET = frozenset({"reference"})
-#: Private strings at least this long are sentinels even if the reading material has them.
+#: Keys at least this long are sentinels even if the reading material has them.
 DISTINCTIVE = 20
+#: Bank fields that hold keys (the rest is prose: explanations, feedback, notes, solutions).
+KEY_FIELDS = ("answer", "accept", "matches", "expected", "range", "tolerance")
 #: Lines of a model solution at least this long are scanned for one by one.
 SOLUTION_LINE = 30
 
@@ -104,11 +106,11 @@ def find_leaks(text: str, banks: Iterable[Mapping[str, Mapping[str, Any]]],
     """``[(item id, private string)]`` for every private string of ``banks`` (each a
     ``{item id: bank entry}`` mapping, such as ``Quiz.private``) found in ``text``.
 
-    A string shorter than :data:`DISTINCTIVE`, or one line of a model solution, that also
-    occurs in ``public`` (the reading material: chapters, sources, data) is no sentinel: the
-    answer to a reading question is in the reading, a line such as ``members =
+    A key shorter than :data:`DISTINCTIVE` (a value of :data:`KEY_FIELDS`), or one line of a
+    model solution, that also occurs in ``public`` (the reading material: chapters, sources,
+    data) is no sentinel: the answer to a reading question is in the reading, a line such as ``members =
     ck.load("memberships")`` is in the chapter's own code, and only their role as the key is
-    private (checked structurally).
+    private (checked structurally). Explanations, feedback and notes are always sentinels.
 
     >>> find_leaks("the answer is quokkaberry", [{"ch98-q-3": {"accept": ["quokkaberry"]}}])
     [('ch98-q-3', 'quokkaberry')]
@@ -118,7 +120,8 @@ def find_leaks(text: str, banks: Iterable[Mapping[str, Mapping[str, Any]]],
     []
     """
     def sentinel(secret: str, entry: Mapping[str, Any]) -> bool:
-        common = len(secret) < DISTINCTIVE or secret in _solution_lines(entry)
+        keys = [s for f in KEY_FIELDS for s in _strings(entry.get(f))]
+        common = (secret in keys and len(secret) < DISTINCTIVE) or secret in _solution_lines(entry)
         return not (common and secret in public)
 
     return [(item_id, secret) for bank in banks for item_id, entry in bank.items()

@@ -16,7 +16,7 @@ from typing import Any
 
 from ._scoring import parse_number
 
-__all__ = ["DISTINCTIVE", "KEY_FIELDS", "MIN_LENGTH", "NOT_SECRET", "MissingKeyError",
+__all__ = ["KEY_FIELDS", "MIN_LENGTH", "NOT_SECRET", "MissingKeyError",
            "find_leaks", "private_strings", "shape_problem"]
 
 #: Shorter strings are not scanned for in text (they match ordinary words).
@@ -24,8 +24,6 @@ MIN_LENGTH = 6
 #: Bank fields that are not secret text: ``reference`` quotes a passage of a public source
 #: that the chapter itself prints (it is private only because it points at the answer).
 NOT_SECRET = frozenset({"reference"})
-#: Keys at least this long are sentinels even if the reading material has them.
-DISTINCTIVE = 20
 #: Bank fields that hold keys (the rest is prose: explanations, feedback, notes, solutions).
 KEY_FIELDS = ("answer", "accept", "matches", "expected", "range", "tolerance")
 #: Lines of a model solution at least this long are scanned for one by one.
@@ -102,15 +100,16 @@ def _solution_lines(entry: Mapping[str, Any]) -> list[str]:
 
 
 def find_leaks(text: str, banks: Iterable[Mapping[str, Mapping[str, Any]]],
-               public: str = "") -> list[tuple[str, str]]:
+               public: str = "", sources: str = "") -> list[tuple[str, str]]:
     """``[(item id, private string)]`` for every private string of ``banks`` (each a
     ``{item id: bank entry}`` mapping, such as ``Quiz.private``) found in ``text``.
 
-    A key shorter than :data:`DISTINCTIVE` (a value of :data:`KEY_FIELDS`), or one line of a
-    model solution, that also occurs in ``public`` (the reading material: chapters, sources,
-    data) is no sentinel: the answer to a reading question is in the reading, a line such as ``members =
+    Not every private string is a sentinel. A key (a value of :data:`KEY_FIELDS`) or a line of a
+    model solution that the reading material ``public`` (chapters, sources, data) also contains
+    is not: the answer to a reading question is in the reading, a line such as ``members =
     ck.load("memberships")`` is in the chapter's own code, and only their role as the key is
-    private (checked structurally). Explanations, feedback and notes are always sentinels.
+    private (checked structurally). Explanations, feedback and notes are sentinels unless they
+    quote ``sources`` (the source texts and datasets) verbatim.
 
     >>> find_leaks("the answer is quokkaberry", [{"ch98-q-3": {"accept": ["quokkaberry"]}}])
     [('ch98-q-3', 'quokkaberry')]
@@ -120,9 +119,10 @@ def find_leaks(text: str, banks: Iterable[Mapping[str, Mapping[str, Any]]],
     []
     """
     def sentinel(secret: str, entry: Mapping[str, Any]) -> bool:
+        if secret in sources:
+            return False
         keys = [s for f in KEY_FIELDS for s in _strings(entry.get(f))]
-        common = (secret in keys and len(secret) < DISTINCTIVE) or secret in _solution_lines(entry)
-        return not (common and secret in public)
+        return not ((secret in keys or secret in _solution_lines(entry)) and secret in public)
 
     return [(item_id, secret) for bank in banks for item_id, entry in bank.items()
             for secret in private_strings(entry) if secret in text and sentinel(secret, entry)]

@@ -552,3 +552,32 @@ def test_every_chapter_has_assessed_and_practice_items(chapter):
     for check in keyed.checks:
         if check.graded:
             assert keyed.private[check.id].get("solution"), "the model solution is in the bank"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", [f"ch0{n}" for n in range(1, 9)])
+def test_model_solutions_in_the_bank_pass_their_checks(chapter):
+    """The chapter's code up to an assessed check, then the bank's model solution, then the
+    bank's check: fully right (the public notebook no longer holds the solution)."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    keyed = quiz.load(chapter, bank=REPO_BANK)
+    (path,) = (REPO / "chapters").glob(f"{chapter[2:]}-*.ipynb")
+    chapter_nb = nbformat.read(path, as_version=4)
+    for check in (c for c in keyed.checks if c.graded):
+        at = next(n for n, c in enumerate(chapter_nb.cells)
+                  if c.metadata.get("coursekit", {}).get("id") == check.id
+                  and c.metadata["coursekit"].get("role") == "check")
+        code = re.findall(r"```python\n(.*?)\n```", keyed.private[check.id]["solution"], re.S)
+        assert code, f"{check.id}: no python block in the bank's model solution"
+        score = (f"from pathlib import Path\nfrom coursekit import quiz as _q\n"
+                 f"print('SCORE', _q.load({chapter!r}, bank=Path({str(REPO_BANK)!r}))"
+                 f"[{check.id!r}].score(answer).fraction)")
+        cells = [nbformat.v4.new_code_cell(c.source) for c in chapter_nb.cells[:at]
+                 if c.cell_type == "code"]
+        run = nbformat.v4.new_notebook(cells=[*cells, *map(nbformat.v4.new_code_cell, code),
+                                              nbformat.v4.new_code_cell(score)])
+        nbclient.NotebookClient(run, timeout=300, resources={
+            "metadata": {"path": str(path.parent)}}).execute()
+        printed = "".join(o.get("text", "") for o in run.cells[-1].outputs)
+        assert printed.strip() == "SCORE 1.0", f"{check.id}: {printed!r}"

@@ -321,6 +321,8 @@ def test_grade_reads_keys_from_the_bank(tmp_path: Path) -> None:
     empty.mkdir()
     with pytest.raises(ValueError, match=r"empty-bank/ch99\.yml: no bank file for quiz 'ch99'"):
         grade(subs, hw, tmp_path / "out2", execute_code=False, bank=empty)
+    with pytest.raises(FileNotFoundError, match="no instructor bank at"):
+        grade(subs, hw, tmp_path / "out3", execute_code=False, bank=tmp_path / "nowhere")
 
 
 def _dirty_copy(tmp_path: Path) -> Path:

@@ -256,8 +256,6 @@ def assign(
             raise ValueError(f"--items: {item_id!r} is not an item id like ch01-ex-2 or ch01-q-3")
     wanted = list(dict.fromkeys(chapters or [i.split("-")[0] for i in items or []]))
     bank = Path(bank) if bank is not None else _quizapi.default_bank(Path(book))
-    if bank is not None and not bank.exists():
-        raise FileNotFoundError(f"--bank: no instructor bank at {bank}")
     catalog = load_catalog(Path(book), wanted, bank)
     chosen = _select(catalog, chapters, items)
     for chapter in catalog.chapters.values():

@@ -289,8 +289,9 @@ def grade(
     """
     submissions, assignment, out = Path(submissions), Path(assignment), Path(out)
     manifest = load_manifest(assignment)
-    bank = Path(bank) if bank is not None else assignment / BANK_DIR  # keys of assessed items
-    quizzes = {chapter: _quizapi.load(assignment / rel, bank if bank.exists() else None)
+    if bank is None and (assignment / BANK_DIR).is_dir():  # keys of assessed items
+        bank = assignment / BANK_DIR
+    quizzes = {chapter: _quizapi.load(assignment / rel, bank)
                for chapter, rel in manifest["quizzes"].items()}
     auto = [i for i in manifest["items"] if i["auto"]]
     for item in auto:

@@ -37,6 +37,8 @@ def load(path: Path, bank: Path | None = None, *, keys: bool = True) -> Any:
     With ``keys`` (the default, what grading needs) every assessed item must have its key:
     ``ValueError`` naming the items and the bank otherwise.
     """
+    if bank is not None and not Path(bank).exists():
+        raise FileNotFoundError(f"--bank: no instructor bank at {bank}")
     quiz = _quiz_module().load(Path(path), bank=None if bank is None else Path(bank))
     missing = unkeyed(quiz)
     if keys and missing:

@@ -263,6 +263,68 @@ def test_assign_items_per_chapter_and_errors(tmp_path: Path) -> None:
         assign(tmp_path / "x", chapters=["ch99"], items=["ch99-ex-1"], book=FIXTURE)
 
 
+def test_assign_snapshots_the_bank_and_needs_it_for_assessed_items(tmp_path: Path) -> None:
+    """The bank's keys go to instructor/bank/ only; assessed items cannot be set without them."""
+    bank = FIXTURE / "instructor-bank"
+    manifest = assign(tmp_path / "hw", chapters=["ch98", "ch99"], book=FIXTURE)
+    assert manifest["banks"] == {"ch98": "instructor/bank/ch98.yml",
+                                 "ch99": "instructor/bank/ch99.yml"}
+    for chapter in ("ch98", "ch99"):
+        assert (tmp_path / "hw" / "instructor" / "bank" / f"{chapter}.yml").read_text() == (
+            bank / f"{chapter}.yml").read_text()
+    assessed = {i["id"] for i in manifest["items"] if i["assessed"]}
+    assert assessed == {"ch98-q-1", "ch98-q-3", "ch99-q-1"}
+    key = (tmp_path / "hw" / "instructor" / "key.md").read_text()
+    assert "quokkaberry" in key and "GRADED-EXPL-99-1" in key and "assessed)" in key
+    _assert_clean(list((tmp_path / "hw").glob("*.ipynb")), GRADED_STRINGS)
+    # the same bank elsewhere, given explicitly
+    moved = tmp_path / "private-bank"
+    shutil.copytree(bank, moved)
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURE, book, ignore=shutil.ignore_patterns("instructor-bank"))
+    assert assign(tmp_path / "hw2", chapters=["ch99"], book=book, bank=moved)["banks"] == {
+        "ch99": "instructor/bank/ch99.yml"}
+    # no bank: assessed items have no key, and only practice items can be set
+    with pytest.raises(ValueError, match=r"assessed item\(s\) ch99-q-1 have no key: give the "
+                       r"instructor bank with --bank PATH"):
+        assign(tmp_path / "hw3", chapters=["ch99"], book=book)
+    assert not (tmp_path / "hw3").exists()
+    assert assign(tmp_path / "hw4", items=["ch99-ex-1"], book=book)["banks"] == {}
+    with pytest.raises(FileNotFoundError, match="no instructor bank at"):
+        assign(tmp_path / "hw5", chapters=["ch99"], book=book, bank=tmp_path / "nowhere")
+
+
+def test_assign_refuses_a_student_notebook_with_private_text(tmp_path: Path) -> None:
+    """A bank value pasted into a chapter (here an explanation) stops assign before writing."""
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURE, book)
+    nb = read(book / "chapters" / CH99.name)
+    nb.cells.append(new_markdown_cell("Note: GRADED-EXPL-99-1"))
+    nbformat.write(nb, book / "chapters" / CH99.name)
+    with pytest.raises(RuntimeError, match=r"private text of ch99-q-1 \(instructor bank\) "
+                       r"found in a student notebook: 'GRADED-EXPL-99-1'"):
+        assign(tmp_path / "hw", chapters=["ch99"], book=book)
+    assert not (tmp_path / "hw").exists()
+
+
+def test_grade_reads_keys_from_the_bank(tmp_path: Path) -> None:
+    hw = tmp_path / "hw"
+    assign(hw, chapters=["ch99"], book=FIXTURE, name="hw1")
+    subs = tmp_path / "subs"
+    (subs / "ann").mkdir(parents=True)
+    (subs / "ann" / "hw1-ch99-answers.json").write_text(json.dumps(
+        {"quiz": "ch99", "responses": {"ch99-q-1": ["a", "c"]}}))
+    grade(subs, hw, tmp_path / "out", execute_code=False)  # the keys of the bank snapshot
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "grades.csv").read_text())))
+    assert [float(r["points"]) for r in rows if r["item"] == "ch99-q-1"] == [1.0]
+    empty = tmp_path / "empty-bank"
+    empty.mkdir()
+    with pytest.raises(ValueError, match=r"empty-bank/ch99\.yml: no bank file for quiz 'ch99'"):
+        grade(subs, hw, tmp_path / "out2", execute_code=False, bank=empty)
+    with pytest.raises(FileNotFoundError, match="no instructor bank at"):
+        grade(subs, hw, tmp_path / "out3", execute_code=False, bank=tmp_path / "nowhere")
+
+
 def _dirty_copy(tmp_path: Path) -> Path:
     """The fixture book with solution text hidden everywhere a careless author could leave it:
     outputs, attachments, extra metadata, widget state."""

@@ -30,24 +30,26 @@ def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, st
 def test_list_csv_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "list", "--book", FIXTURE, "--chapter", "ch99", "--format", "csv")
     assert code == 0
-    assert out == ("id,chapter,kind,auto,points\n"
-                   "ch99-ex-1,ch99,data,yes,2\n"
-                   "ch99-ex-2,ch99,source-criticism,no,1\n"
-                   "ch99-q-1,ch99,quiz,yes,1\n")
+    assert out == ("id,chapter,kind,auto,assessed,points\n"
+                   "ch99-ex-1,ch99,data,yes,no,2\n"
+                   "ch99-ex-2,ch99,source-criticism,no,no,1\n"
+                   "ch99-q-1,ch99,quiz,yes,yes,1\n")
     code, out, _ = run(capsys, "list", "--book", FIXTURE, "--format", "json")
     data = json.loads(out)
     assert len(data) == 9 and data[0] == {"id": "ch98-ex-1", "chapter": "ch98",
                                           "kind": "close-reading", "points": 2.0,
-                                          "auto": False, "source": "notebook"}
+                                          "auto": False, "source": "notebook",
+                                          "assessed": False}
 
 
 def test_list_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "list", "--book", FIXTURE)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["id", "chapter", "kind", "auto-gradable", "points"]
-    assert lines[1].split() == ["ch98-ex-1", "ch98", "close-reading", "no", "2"]
-    assert lines[-1] == "9 items, 15 points (12 auto-gradable)"
+    assert lines[0].split() == ["id", "chapter", "kind", "auto-gradable", "assessed", "points"]
+    assert lines[1].split() == ["ch98-ex-1", "ch98", "close-reading", "no", "no", "2"]
+    assert lines[-1] == ("9 items, 15 points (12 auto-gradable); 3 assessed (keys in the "
+                         "instructor bank), the rest practice")
 
 
 def test_assign_then_grade_without_executing(capsys: pytest.CaptureFixture[str],

@@ -18,6 +18,7 @@ from coursekit.quiz._scoring import normalise_text, pairwise_order, parse_number
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 BAD = FIXTURES / "bad"
 CH09 = FIXTURES / "quizzes" / "ch09.yml"
+BANK = FIXTURES / "bank"
 
 
 @pytest.fixture(scope="module")
@@ -221,9 +222,19 @@ def test_check_accepts_dataframes_and_is_the_package_shortcut(fixture_quizzes, c
     assert "Column(s) missing: place" in capsys.readouterr().out
 
 
-def test_check_refuses_graded_questions_and_bad_ids(fixture_quizzes):
-    with pytest.raises(ValueError, match="graded question"):
-        quiz.check("ch09-q-1", "b")
+def test_check_of_an_assessed_item_checks_its_shape_and_reveals_nothing(fixture_quizzes,
+                                                                        capsys):
+    assert quiz.check("ch09-q-1", "b") is False  # the right answer: still not confirmed
+    right = capsys.readouterr().out
+    assert quiz.check("ch09-q-1", "a") is False
+    assert capsys.readouterr().out == right and "SECRET" not in right
+    assert right == "ch09-q-1: graded by your instructor; your answer has the right form.\n"
+    assert quiz.check("ch09-q-2", "fifteen") is False
+    out = " ".join(capsys.readouterr().out.split())
+    assert "graded by your instructor" in out and "expected a number, got str" in out
+
+
+def test_check_refuses_bad_ids(fixture_quizzes):
     with pytest.raises(ValueError, match="not an exercise or question id"):
         quiz.check("ch9-ex-1", 1)
     with pytest.raises(KeyError, match="'ch09-ex-99' is not in quiz 'ch09'"):
@@ -325,7 +336,10 @@ def test_graded_questions_are_left_out_of_the_live_score(monkeypatch):
     graded = quiz.load(CH09)
     graded.widget.responses = {"ch09-q-1": "b", "ch09-q-3": "a"}
     assert list(graded.score.items) == ["ch09-q-3"]
-    assert quiz.score(graded, graded.responses).points == 3  # grading sees everything
+    with pytest.raises(quiz.MissingKeyError, match=r"ch09-q-1 is assessed .* bank=Path"):
+        quiz.score(graded, graded.responses)  # no bank: the key is not there to score with
+    keyed = quiz.load(CH09, bank=BANK)
+    assert quiz.score(keyed, graded.responses).points == 3  # grading sees everything
 
 
 def test_in_a_live_kernel_the_bundle_offers_html_text_and_the_widget():
@@ -359,3 +373,211 @@ def test_book_config_keeps_widget_javascript_off_the_cdn():
         "nb_mime_priority_overrides"]
     assert sphinx.get("nb_ipywidgets_js") == {}, (
         "add `nb_ipywidgets_js: {}` under sphinx: config: in _config.yml")
+
+
+# ------------------------------------------------------------------ public and private parts
+REPO = Path(__file__).resolve().parent.parent
+REPO_BANK = REPO / "instructor-bank"
+
+
+def _patterns(node: object) -> set[str]:
+    """Every id pattern of a JSON Schema (``pattern`` of ``id`` and of ``propertyNames``)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("id", "quiz", "propertyNames") and isinstance(value, dict) and "pattern" in value:
+                found.add(value["pattern"])
+            found |= _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _patterns(value)
+    return found
+
+
+def test_schema_id_patterns_agree_with_coursekit_ids():
+    from coursekit import ids
+
+    schema, bank = (_patterns(json.loads(p.read_text()))
+                    for p in (loader.SCHEMA_PATH, loader.BANK_SCHEMA_PATH))
+    assert schema == {ids.QUESTION_PATTERN, ids.EXERCISE_PATTERN}
+    assert bank == {ids.QUIZ_PATTERN, ids.ITEM_PATTERN}
+    for good in ("ch01-q-1", "demo-ex-12"):
+        assert ids.ITEM_RE.match(good)
+    for bad in ("ch1-q-1", "ch01-q-x", "ch01-qq-1", "ch٠١-q-1", "ch01-q-١"):  # Arabic digits
+        assert not ids.ITEM_RE.match(bad)
+    from coursekit.assignments import tags
+
+    assert tags.ITEM_ID_RE is ids.ITEM_RE and tags.EXERCISE_ID_RE is ids.EXERCISE_RE
+
+
+def test_private_fields_of_the_bank_are_the_ones_a_public_file_forbids():
+    bank_fields = set(loader.private_fields())
+    public_forbidden = set(loader._forbidden())
+    renamed = {"feedback": "option_feedback", "match": "matches"}
+    assert {renamed.get(f, f) for f in public_forbidden} | {"solution", "notes"} == bank_fields
+
+
+def _write(tmp_path: Path, text: str, name: str = "ch01.yml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+QUESTION = "title: T\nquestions:\n  - id: ch01-q-1\n    type: {type}\n    prompt: P\n{rest}"
+
+
+@pytest.mark.parametrize(("qtype", "rest", "field", "line", "words"), [
+    ("essay", "    answer: a\n", "type", 4, "'essay' is not one of: single, multiple"),
+    ("numeric", "    answer: 5\n    tolerance: -1\n", "tolerance", 7, "less than the minimum of 0"),
+    ("truefalse", "    answer: 'yes'\n", "answer", 6, "expected true or false, got str 'yes'"),
+    ("numeric", "    answer: about five\n", "answer", 6, "expected a number, got str 'about five'"),
+    ("single", "    options: [{id: a, text: A}, {id: b, text: B}]\n    answer: [a]\n", "answer", 7,
+     "expected text, got ['a']"),
+    ("numeric", "    graded: true\n    answer: 5\n", "answer", 7,
+     "`answer` is private for an assessed item (graded: true); move it to the instructor bank"),
+    ("single", "    graded: true\n    options: [{id: a, text: A, feedback: hint}, {id: b, text: B}]\n",
+     "options[0].feedback", 7, "`feedback` is private"),
+    ("text", "    graded: true\n    explanation: why\n", "explanation", 7, "`explanation` is private"),
+    ("ordering", "    graded: true\n    items: [{id: a, text: A}, {id: b, text: B}]\n", "type", 4,
+     "an ordering question cannot be assessed"),
+])
+def test_quiz_file_errors_name_the_real_field(tmp_path, qtype, rest, field, line, words):
+    """Not "Unevaluated properties are not allowed ('answer', ...)" (issue 12, part 8)."""
+    path = _write(tmp_path, QUESTION.format(type=qtype, rest=rest))
+    with pytest.raises(quiz.QuizFileError) as info:
+        quiz.load(path)
+    err = info.value
+    assert (err.item_id, err.field, err.line) == ("ch01-q-1", field, line), str(err)
+    assert words in str(err) and "Unevaluated" not in str(err)
+
+
+def test_an_assessed_check_in_a_public_file_has_no_expected_value(tmp_path):
+    path = _write(tmp_path, "title: T\nchecks:\n  - {id: ch01-ex-1, type: numeric, graded: true,"
+                  " expected: 5}\n")
+    with pytest.raises(quiz.QuizFileError, match=r"line 3: item 'ch01-ex-1': field 'expected': "
+                       r"`expected` is private"):
+        quiz.load(path)
+
+
+def test_a_quiz_file_that_is_not_utf8_is_named(tmp_path):
+    path = tmp_path / "ch01.yml"
+    path.write_bytes("title: T\nquestions: []\n# Café\n".encode("latin-1"))
+    with pytest.raises(quiz.QuizFileError) as info:
+        quiz.load(path)
+    assert info.value.file == str(path) and info.value.line == 3
+    assert "not UTF-8 text (byte 0xe9" in str(info.value)
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "ch09.yml").write_bytes(b"quiz: ch09\nitems: {}\n# \xff\n")
+    with pytest.raises(quiz.QuizFileError, match=r"bank/ch09\.yml, line 3: not UTF-8"):
+        quiz.load(CH09, bank=bank)
+
+
+def test_without_the_bank_an_assessed_item_is_graded_by_the_instructor():
+    public = quiz.load(CH09)
+    for item_id in ("ch09-q-1", "ch09-q-2"):
+        item = public[item_id]
+        assert item.graded and not item.keyed
+        with pytest.raises(quiz.MissingKeyError, match=f"{item_id} is assessed"):
+            item.score("b")
+        assert "key" not in item.spec()
+    assert "graded by your instructor" in public.text()
+    assert "graded by your instructor" in (Path(quiz.__file__).parent / "static" / "quiz.js").read_text()
+    keyed = quiz.load(CH09, bank=BANK)
+    assert keyed.bank == BANK / "ch09.yml" and keyed["ch09-q-1"].keyed
+    assert keyed["ch09-q-1"].score("b").correct and not keyed["ch09-q-1"].score("a").correct
+    assert keyed["ch09-q-1"].score("a").feedback == "SECRET-FEEDBACK-A"
+    assert keyed["ch09-q-2"].score(15).correct and not keyed["ch09-q-2"].score(25).correct
+    assert keyed.private["ch09-q-1"]["notes"] == "SECRET-MARKING-NOTE"
+    # the merged quiz still shows nothing private to the browser
+    assert "SECRET" not in keyed.html() + keyed.text()
+
+
+BANK_TEXT = """quiz: ch09
+items:
+  ch09-q-1:
+    answer: b
+  ch09-q-2:
+    range: [10, 20]
+"""
+
+
+@pytest.mark.parametrize(("change", "item_id", "field", "line", "words"), [
+    (("    answer: b\n", "    answer: z\n"), "ch09-q-1", "answer", 4, "'z' is not an option id"),
+    (("    answer: b\n", "    answer: b\n    expected: 3\n"), "ch09-q-1", "expected", 5,
+     "a single question has no private field `expected`"),
+    (("    answer: b\n", "    answer: b\n    option_feedback: {q: x}\n"), "ch09-q-1",
+     "option_feedback.q", 5, "'q' is not an option id"),
+    (("    range: [10, 20]\n", "    range: [20, 10]\n"), "ch09-q-2", "range", 6, "low <= high"),
+    (("    range: [10, 20]\n", "    range: [10, 20]\n    tolerance: -2\n"), "ch09-q-2",
+     "tolerance", 7, "less than the minimum of 0"),
+    (("    range: [10, 20]\n", "    range: [10, 20]\n  ch09-q-3:\n    answer: a\n"), "ch09-q-3",
+     None, 8, "practice item"),
+    (("    range: [10, 20]\n", "    range: [10, 20]\n  ch09-q-9:\n    answer: a\n"), "ch09-q-9",
+     None, 8, "no item 'ch09-q-9'"),
+    (("  ch09-q-2:\n    range: [10, 20]\n", ""), None, "items", 3,
+     "no private part for the assessed item(s) ch09-q-2"),
+    (("quiz: ch09", "quiz: ch08"), None, "quiz", 1, "this bank is for quiz 'ch08', not 'ch09'"),
+    (("    answer: b\n", "    anwser: b\n"), "ch09-q-1", "anwser", 4, "'anwser' was unexpected"),
+])
+def test_bank_errors_name_bank_file_line_item_and_field(tmp_path, change, item_id, field, line,
+                                                        words):
+    bank = _write(tmp_path, BANK_TEXT.replace(*change), "ch09.yml")
+    with pytest.raises(quiz.QuizFileError) as info:
+        quiz.load(CH09, bank=bank)
+    err = info.value
+    assert (err.file, err.item_id, err.field, err.line) == (str(bank), item_id, field, line), str(err)
+    assert words in str(err)
+
+
+def test_a_bank_folder_without_the_quiz_file(tmp_path):
+    with pytest.raises(quiz.QuizFileError, match=r"empty/ch09\.yml: no bank file for quiz "
+                       r"'ch09', which has assessed items \(ch09-q-1, ch09-q-2\)"):
+        quiz.load(CH09, bank=tmp_path / "empty")
+    assert len(quiz.load("demo", bank=tmp_path / "empty")) == 8  # nothing assessed: fine
+
+
+@pytest.mark.parametrize("chapter", [f"ch0{n}" for n in range(1, 9)])
+def test_every_chapter_has_assessed_and_practice_items(chapter):
+    public = quiz.load(chapter)
+    items = [*public.questions, *public.checks]
+    assessed = [i for i in items if i.graded]
+    assert len([q for q in public.questions if q.graded]) >= 2
+    assert [c for c in public.checks if c.graded], "one data task per chapter is assessed"
+    assert len(items) - len(assessed) >= 5, "practice items stay public"
+    assert not [i for i in assessed if i.keyed] and all(i.keyed for i in items if not i.graded)
+    keyed = quiz.load(chapter, bank=REPO_BANK)
+    assert all(i.keyed for i in [*keyed.questions, *keyed.checks])
+    assert set(keyed.private) == {i.id for i in assessed}
+    for check in keyed.checks:
+        if check.graded:
+            assert keyed.private[check.id].get("solution"), "the model solution is in the bank"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", [f"ch0{n}" for n in range(1, 9)])
+def test_model_solutions_in_the_bank_pass_their_checks(chapter):
+    """The chapter's code up to an assessed check, then the bank's model solution, then the
+    bank's check: fully right (the public notebook no longer holds the solution)."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    keyed = quiz.load(chapter, bank=REPO_BANK)
+    (path,) = (REPO / "chapters").glob(f"{chapter[2:]}-*.ipynb")
+    chapter_nb = nbformat.read(path, as_version=4)
+    for check in (c for c in keyed.checks if c.graded):
+        at = next(n for n, c in enumerate(chapter_nb.cells)
+                  if c.metadata.get("coursekit", {}).get("id") == check.id
+                  and c.metadata["coursekit"].get("role") == "check")
+        code = re.findall(r"```python\n(.*?)\n```", keyed.private[check.id]["solution"], re.S)
+        assert code, f"{check.id}: no python block in the bank's model solution"
+        score = (f"from pathlib import Path\nfrom coursekit import quiz as _q\n"
+                 f"print('SCORE', _q.load({chapter!r}, bank=Path({str(REPO_BANK)!r}))"
+                 f"[{check.id!r}].score(answer).fraction)")
+        cells = [nbformat.v4.new_code_cell(c.source) for c in chapter_nb.cells[:at]
+                 if c.cell_type == "code"]
+        run = nbformat.v4.new_notebook(cells=[*cells, *map(nbformat.v4.new_code_cell, code),
+                                              nbformat.v4.new_code_cell(score)])
+        nbclient.NotebookClient(run, timeout=300, resources={
+            "metadata": {"path": str(path.parent)}}).execute()
+        printed = "".join(o.get("text", "") for o in run.cells[-1].outputs)
+        assert printed.strip() == "SCORE 1.0", f"{check.id}: {printed!r}"

@@ -242,7 +242,7 @@ def test_second_quiz_graded_and_independent(page):
     q1 = question(page, "demo-q-1")
     q1.get_by_label("Kant, Kyrgyzstan").click()
     g1 = question(page, "ch09-q-1")
-    assert "(2 points, graded)" in g1.locator("legend").inner_text()
+    assert "(2 points, graded by your instructor)" in g1.locator("legend").inner_text()
     g1.get_by_label("Right option").click()
     g1.get_by_role("button", name="Submit answer").click()
     text = feedback(page, "ch09-q-1")

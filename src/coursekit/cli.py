@@ -34,26 +34,29 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     items = list_items(args.book, args.chapter or None)
     rows = [{"id": i.id, "chapter": i.chapter, "kind": i.kind,
-             "auto": "yes" if i.auto else "no", "points": f"{i.points:g}"} for i in items]
+             "auto": "yes" if i.auto else "no", "assessed": "yes" if i.assessed else "no",
+             "points": f"{i.points:g}"} for i in items]
     if args.format == "json":
         print(json.dumps([i.as_dict() for i in items], indent=2))
     elif args.format == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, ["id", "chapter", "kind", "auto", "points"],
+        writer = csv.DictWriter(buffer, ["id", "chapter", "kind", "auto", "assessed", "points"],
                                 lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
         print(buffer.getvalue(), end="")
     else:
         header = {"id": "id", "chapter": "chapter", "kind": "kind", "auto": "auto-gradable",
-                  "points": "points"}
+                  "assessed": "assessed", "points": "points"}
         widths = {k: max(len(header[k]), *(len(r[k]) for r in rows)) if rows else len(header[k])
                   for k in header}
         for row in [header, *rows]:
             print("  ".join(row[k].ljust(widths[k]) for k in header).rstrip())
         total = sum(i.points for i in items)
         auto = sum(i.points for i in items if i.auto)
-        print(f"\n{len(items)} items, {total:g} points ({auto:g} auto-gradable)")
+        assessed = sum(1 for i in items if i.assessed)
+        print(f"\n{len(items)} items, {total:g} points ({auto:g} auto-gradable); {assessed} "
+              "assessed (keys in the instructor bank), the rest practice")
     return 0
 
 
@@ -65,7 +68,7 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     items = [i.strip() for part in args.items or [] for i in part.split(",") if i.strip()]
     manifest = assign(args.out, chapters=args.chapter or None, items=items or None,
                       book=args.book, due=args.due, name=args.name,
-                      per_chapter=args.per_chapter, force=args.force)
+                      per_chapter=args.per_chapter, force=args.force, bank=args.bank)
     out = Path(args.out)
     for entry in manifest["notebooks"]:
         print(f"student notebook: {out / entry['file']}")
@@ -83,7 +86,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from coursekit.assignments import grade
 
     report = grade(args.submissions, args.assignment, args.out, execute_code=args.execute,
-                   timeout=args.timeout, force=args.force, progress=_say)
+                   timeout=args.timeout, force=args.force, progress=_say, bank=args.bank)
     print(f"grades:   {Path(args.out) / 'grades.csv'}")
     print(f"feedback: {Path(args.out) / 'feedback'}/")
     print(report.summary())
@@ -106,17 +109,20 @@ def _cmd_edition(args: argparse.Namespace) -> int:
 # -- check -----------------------------------------------------------------------------------
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    """Validate quiz files, chapter exercise metadata, every excerpt quoted in a chapter, and
-    (through each module's ``check_all()``) the data package."""
+    """Validate quiz files (with the instructor bank, if the book has one), chapter exercise
+    metadata, every excerpt quoted in a chapter, and (through each module's ``check_all()``)
+    the data package."""
     from coursekit import quiz
     from coursekit.assignments import transforms
     from coursekit.assignments._chapters import load_catalog
+    from coursekit.assignments._quizapi import default_bank
 
     problems: list[str] = []
     folder = Path(args.book) / "chapters" / "quizzes"
+    bank = default_bank(Path(args.book))  # the instructor bank, validated with its quizzes
     for path in sorted(folder.glob("*.yml")):
         try:
-            quiz.load(path)
+            quiz.load(path, bank=bank)
         except _ERRORS as exc:
             problems.append(str(exc))
     try:
@@ -177,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--per-chapter", action="store_true",
                    help="one student notebook per chapter instead of one notebook")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--bank", type=Path, help="instructor bank with the keys of assessed items "
+                   "(default: BOOK/instructor-bank when it exists)")
     p.set_defaults(func=_cmd_assign)
 
     p = sub.add_parser("grade", help="grade submissions: grades.csv and feedback files")
@@ -190,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "literal answers only and runs nothing")
     p.add_argument("--timeout", type=int, default=60, help="seconds per cell (default 60)")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--bank", type=Path, help="instructor bank with the keys of assessed items "
+                   "(default: the snapshot in ASSIGNMENT/instructor/bank)")
     p.set_defaults(func=_cmd_grade)
 
     p = sub.add_parser("edition", help="build the student or instructor edition of the book")

@@ -1,4 +1,10 @@
-"""``coursekit assign``: student notebooks, an instructor key and a manifest."""
+"""``coursekit assign``: student notebooks, an instructor key and a manifest.
+
+Private material (answer keys of assessed items, model solutions, marking notes) goes only to
+``<out>/instructor/``: the public quiz files to ``instructor/quizzes/``, the instructor bank
+files to ``instructor/bank/`` (both recorded in ``manifest.json``). Student notebooks are
+checked for every private value of the bank before anything is written.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from coursekit import __version__
+from coursekit.quiz.bank import find_leaks
 
 from . import _quizapi, transforms
 from ._chapters import Catalog, Chapter, Item, cell_info, load_catalog
@@ -35,6 +42,8 @@ log = logging.getLogger("coursekit.assign")
 
 MANIFEST = "manifest.json"
 INSTRUCTOR_DIR = "instructor"
+#: Where ``assign`` puts the snapshot of the instructor bank, and ``grade`` looks by default.
+BANK_DIR = f"{INSTRUCTOR_DIR}/bank"
 MANIFEST_FORMAT = 1
 
 
@@ -86,6 +95,21 @@ def verify_student_notebook(nb: NotebookNode, name: str) -> None:
         raise RuntimeError(f"{name}: solution directive left in a student notebook")
     if set(nb.metadata) - {"kernelspec", "language_info", COURSEKIT_KEY}:
         raise RuntimeError(f"{name}: unexpected notebook metadata left in a student notebook")
+
+
+def _verify_no_private(nb: NotebookNode, name: str, catalog: Catalog) -> None:
+    """Raise ``RuntimeError`` if a student notebook holds a private string of the bank."""
+    def source(notebook: NotebookNode) -> str:
+        return "\n".join("".join(c.source) if isinstance(c.source, list) else c.source
+                         for c in notebook.cells)
+
+    reading = "\n".join(source(c.nb) for c in catalog.chapters.values())
+    leaks = find_leaks(source(nb), [getattr(c.quiz, "private", {})
+                                    for c in catalog.chapters.values()], public=reading)
+    if leaks:
+        item_id, secret = leaks[0]
+        raise RuntimeError(f"{name}: private text of {item_id} (instructor bank) found in a "
+                           f"student notebook: {secret!r:.80}")
 
 
 def _header(name: str, due: str | None, items: list[Item], chapters: list[Chapter]) -> NotebookNode:
@@ -161,11 +185,17 @@ def _key_markdown(name: str, due: str | None, items: list[Item], catalog: Catalo
     for item in items:
         chapter = catalog.chapters[item.chapter]
         lines += [f"## {item.id} ({item.kind}, {item.points:g} points, "
-                  f"{'auto-graded' if item.auto else 'graded by hand'})", ""]
+                  f"{'auto-graded' if item.auto else 'graded by hand'}"
+                  f"{', assessed' if item.assessed else ''})", ""]
         if chapter.quiz is not None and (item.source == "quiz" or item.auto):
             entry = _quizapi.find(chapter.quiz, item.id)
             lines += ["```yaml", yaml.safe_dump(entry.to_dict(), allow_unicode=True,
                                                 sort_keys=False).rstrip(), "```", ""]
+        private = getattr(chapter.quiz, "private", {}).get(item.id, {})
+        for field, title in (("solution", "Model solution"), ("notes", "Marking notes")):
+            if private.get(field):
+                lines += [f"{title} (instructor bank):", "", "````", private[field].rstrip(),
+                          "````", ""]
         if item.source == "notebook":
             for index in sorted(k for k, v in transforms.solution_cells(chapter.nb).items()
                                 if v == item.id):
@@ -188,8 +218,10 @@ def assign(
     name: str | None = None,
     per_chapter: bool = False,
     force: bool = False,
+    bank: Path | None = None,
 ) -> dict[str, Any]:
-    """Write student notebooks, ``instructor/`` (key, quiz snapshots) and ``manifest.json``.
+    """Write student notebooks, ``instructor/`` (key, quiz and bank snapshots) and
+    ``manifest.json``.
 
     Parameters
     ----------
@@ -206,6 +238,10 @@ def assign(
         Assignment name (default: the chapter ids joined by ``-``).
     per_chapter : bool
         One student notebook per chapter instead of one combined notebook.
+    bank : Path, optional
+        The instructor bank (a folder of ``chNN.yml``) with the keys of assessed items;
+        default ``book/instructor-bank`` when it exists. Assigning an assessed item without
+        its key is an error.
 
     Returns
     -------
@@ -219,8 +255,15 @@ def assign(
         if not ITEM_ID_RE.match(item_id):
             raise ValueError(f"--items: {item_id!r} is not an item id like ch01-ex-2 or ch01-q-3")
     wanted = list(dict.fromkeys(chapters or [i.split("-")[0] for i in items or []]))
-    catalog = load_catalog(Path(book), wanted)
+    bank = Path(bank) if bank is not None else _quizapi.default_bank(Path(book))
+    catalog = load_catalog(Path(book), wanted, bank)
     chosen = _select(catalog, chapters, items)
+    for chapter in catalog.chapters.values():
+        missing = [i for i in _quizapi.unkeyed(chapter.quiz) if i in {c.id for c in chosen}]
+        if missing:
+            raise ValueError(f"assessed item(s) {', '.join(missing)} have no key: "
+                             + ("give the instructor bank with --bank PATH" if bank is None
+                                else f"{bank} has no entry for them"))
     name = name or "-".join(wanted)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise ValueError(f"--name: {name!r} must be letters, digits, '-', '_' or '.'")
@@ -253,14 +296,19 @@ def assign(
         notebooks.append((f"{name}.ipynb", wanted, nb, _combine(keys, None, {})))
     for filename, _, nb, key in notebooks:
         verify_student_notebook(nb, filename)
+        _verify_no_private(nb, filename, catalog)
         writer.add_notebook(filename, nb)
         writer.add_notebook(f"{INSTRUCTOR_DIR}/{filename}", key)
-    quizzes = {}
+    quizzes, banks = {}, {}
     for chapter in used:
         if chapter.quiz_path is not None:
             relpath = f"{INSTRUCTOR_DIR}/quizzes/{chapter.id}.yml"
             writer.add_text(relpath, chapter.quiz_path.read_text(encoding="utf-8"))
             quizzes[chapter.id] = relpath
+        if chapter.bank_path is not None:
+            relpath = f"{BANK_DIR}/{chapter.id}.yml"
+            writer.add_text(relpath, chapter.bank_path.read_text(encoding="utf-8"))
+            banks[chapter.id] = relpath
     writer.add_text(f"{INSTRUCTOR_DIR}/key.md", _key_markdown(name, due, chosen, catalog))
     manifest = {
         "format": MANIFEST_FORMAT,
@@ -270,6 +318,7 @@ def assign(
         "chapters": wanted,
         "notebooks": [{"file": f, "chapters": c} for f, c, _, _ in notebooks],
         "quizzes": quizzes,
+        "banks": banks,
         "responses": {c.id: response_file(name, c.id) for c in used
                       if any(i.chapter == c.id and i.source == "quiz" for i in chosen)},
         "items": [i.as_dict() for i in chosen],

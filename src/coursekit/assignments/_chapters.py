@@ -63,10 +63,13 @@ class Item:
     points: float
     auto: bool
     source: str  # "notebook" or "quiz"
+    #: Assessed (``graded: true`` in the quiz file): its key is in the instructor bank only.
+    assessed: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "chapter": self.chapter, "kind": self.kind,
-                "points": self.points, "auto": self.auto, "source": self.source}
+                "points": self.points, "auto": self.auto, "source": self.source,
+                "assessed": self.assessed}
 
 
 @dataclass
@@ -78,6 +81,8 @@ class Chapter:
     nb: NotebookNode
     quiz_path: Path | None
     quiz: Any = None
+    #: The bank file merged into ``quiz`` (``None`` if none was given or needed).
+    bank_path: Path | None = None
     items: list[Item] = field(default_factory=list)
 
     @property
@@ -143,7 +148,7 @@ def _validate_cell(path: Path, index: int, info: dict[str, Any], chapter_id: str
     if not isinstance(item_id, str) or not EXERCISE_ID_RE.match(item_id):
         problems.append(f"{where}: metadata.coursekit.id must look like '{chapter_id}-ex-1' "
                         f"(got {item_id!r})")
-    elif EXERCISE_ID_RE.match(item_id)["chapter"] != chapter_id:
+    elif EXERCISE_ID_RE.match(item_id)[1] != chapter_id:
         problems.append(f"{where}: exercise id {item_id!r} does not belong to {chapter_id}")
     if info.get("role") not in ROLES:
         problems.append(f"{where} ({item_id}): metadata.coursekit.role must be one of "
@@ -190,18 +195,22 @@ def _chapter_items(chapter: Chapter) -> list[Item]:
     if problems:
         raise AuthoringError("\n".join(problems))
     checks = chapter.check_ids
+    assessed = set(_quizapi.assessed(chapter.quiz)) if chapter.quiz is not None else set()
     items = []
     for item_id, (_, info) in exercises.items():
         auto = item_id in checks and ROLE_CHECK in roles[item_id]
         items.append(Item(item_id, chapter.id, info["kind"], float(info["points"]), auto,
-                          "notebook"))
+                          "notebook", item_id in assessed))
     return items
 
 
-def load_catalog(book: Path, chapters: list[str] | None = None) -> Catalog:
+def load_catalog(book: Path, chapters: list[str] | None = None,
+                 bank: Path | None = None) -> Catalog:
     """Read the chapters of ``book`` (all, or the ids in ``chapters``) and their quizzes.
 
-    Quizzes are read from ``book/chapters/quizzes/chNN.yml`` with ``coursekit.quiz.load``.
+    Quizzes are read from ``book/chapters/quizzes/chNN.yml`` with ``coursekit.quiz.load``,
+    merged with the instructor bank ``bank`` (a folder of ``chNN.yml``) when given; without
+    it, assessed items have no key (``_quizapi.unkeyed``).
     """
     book = Path(book)
     available = dict(find_chapters(book))
@@ -216,11 +225,12 @@ def load_catalog(book: Path, chapters: list[str] | None = None) -> Catalog:
         chapter = Chapter(chapter_id, path, read_notebook(path),
                           quiz_path if quiz_path.is_file() else None)
         if chapter.quiz_path is not None:
-            chapter.quiz = _quizapi.load(chapter.quiz_path)
+            chapter.quiz = _quizapi.load(chapter.quiz_path, bank, keys=False)
+            chapter.bank_path = chapter.quiz.bank
         chapter.items = _chapter_items(chapter)
         if chapter.quiz is not None:
             chapter.items += [
-                Item(q.id, chapter_id, QUIZ_KIND, float(q.points), True, "quiz")
+                Item(q.id, chapter_id, QUIZ_KIND, float(q.points), True, "quiz", q.graded)
                 for q in _quizapi.questions(chapter.quiz)
             ]
         result[chapter_id] = chapter

@@ -27,7 +27,7 @@ from typing import Any
 from nbformat import NotebookNode
 
 from . import _quizapi
-from ._assign import INSTRUCTOR_DIR, MANIFEST
+from ._assign import BANK_DIR, INSTRUCTOR_DIR, MANIFEST
 from ._chapters import cell_info, read_notebook
 from ._execute import CellRun, execute
 from ._files import Writer
@@ -279,6 +279,7 @@ def grade(
     timeout: int = 60,
     force: bool = False,
     progress: Callable[[str], None] = lambda message: None,
+    bank: Path | None = None,
 ) -> GradeReport:
     """Grade every submission in ``submissions`` (one folder per student, or ``NAME.ipynb``).
 
@@ -288,7 +289,9 @@ def grade(
     """
     submissions, assignment, out = Path(submissions), Path(assignment), Path(out)
     manifest = load_manifest(assignment)
-    quizzes = {chapter: _quizapi.load(assignment / rel)
+    if bank is None and (assignment / BANK_DIR).is_dir():  # keys of assessed items
+        bank = assignment / BANK_DIR
+    quizzes = {chapter: _quizapi.load(assignment / rel, bank)
                for chapter, rel in manifest["quizzes"].items()}
     auto = [i for i in manifest["items"] if i["auto"]]
     for item in auto:

@@ -1,7 +1,8 @@
 """Thin adapter over ``coursekit.quiz``: the only place this package touches its API.
 
 Scoring is never reimplemented here: every answer goes to the question's or check's own
-``score(answer)``.
+``score(answer)``. :func:`load` is the one place assignments and grading load a quiz, with the
+instructor bank that holds the keys of its assessed items.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["check_ids", "find", "kernel_check", "load", "questions", "score", "score_responses"]
+__all__ = ["DEFAULT_BANK", "assessed", "check_ids", "checks", "default_bank", "find", "kernel_check", "load",
+           "questions", "score", "score_responses", "unkeyed"]
+
+#: The instructor bank of a book: a top-level folder next to ``chapters/``.
+DEFAULT_BANK = "instructor-bank"
 
 
 def _quiz_module() -> Any:
@@ -19,9 +24,38 @@ def _quiz_module() -> Any:
     return quiz
 
 
-def load(path: Path) -> Any:
-    """Load (and validate) a quiz file with ``coursekit.quiz.load``."""
-    return _quiz_module().load(Path(path))
+def default_bank(book: Path) -> Path | None:
+    """``book/instructor-bank`` if that folder exists, else ``None``."""
+    folder = Path(book) / DEFAULT_BANK
+    return folder if folder.is_dir() else None
+
+
+def load(path: Path, bank: Path | None = None, *, keys: bool = True) -> Any:
+    """Load (and validate) a quiz file with ``coursekit.quiz.load``, merging the private
+    parts of its assessed items from ``bank`` (a bank folder or file).
+
+    With ``keys`` (the default, what grading needs) every assessed item must have its key:
+    ``ValueError`` naming the items and the bank otherwise.
+    """
+    if bank is not None and not Path(bank).exists():
+        raise FileNotFoundError(f"--bank: no instructor bank at {bank}")
+    quiz = _quiz_module().load(Path(path), bank=None if bank is None else Path(bank))
+    missing = unkeyed(quiz)
+    if keys and missing:
+        raise ValueError(f"{path}: assessed item(s) {', '.join(missing)} have no key: "
+                         + ("no instructor bank was given (--bank PATH)" if bank is None
+                            else f"not in the instructor bank {bank}"))
+    return quiz
+
+
+def assessed(quiz: Any) -> list[str]:
+    """Ids of the quiz's assessed items (``graded: true``), questions and checks."""
+    return [e.id for e in [*questions(quiz), *checks(quiz)] if getattr(e, "graded", False)]
+
+
+def unkeyed(quiz: Any) -> list[str]:
+    """Ids of assessed items loaded without their key (no bank entry)."""
+    return [e.id for e in [*questions(quiz), *checks(quiz)] if not getattr(e, "keyed", True)]
 
 
 def _as_list(value: Any) -> list[Any]:

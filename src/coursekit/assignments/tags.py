@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from coursekit import ids
+
 __all__ = [
     "ASSIGNMENT_HEADER_TAG",
     "CELL_METADATA_KEEP",
@@ -81,7 +83,8 @@ STUB_TEXT = "{name} = ...  # your code here"
 #: each answer as a JSON line to this file instead of checking it in the kernel.
 GRADE_LOG_ENV = "COURSEKIT_GRADE_LOG"
 
-CHAPTER_FILE_RE = re.compile(r"^(?P<num>\d{2})-[a-z0-9][a-z0-9-]*\.ipynb$")
-EXERCISE_ID_RE = re.compile(r"^(?P<chapter>ch\d{2})-ex-(?P<n>\d+)$")
-QUESTION_ID_RE = re.compile(r"^(?P<chapter>ch\d{2})-q-(?P<n>\d+)$")
-ITEM_ID_RE = re.compile(r"^(?P<chapter>ch\d{2})-(?:ex|q)-(?P<n>\d+)$")
+CHAPTER_FILE_RE = re.compile(r"^(?P<num>[0-9]{2})-[a-z0-9][a-z0-9-]*\.ipynb$")
+#: Item ids (group 1 is the chapter); their one home is :mod:`coursekit.ids`.
+EXERCISE_ID_RE = ids.EXERCISE_RE
+QUESTION_ID_RE = ids.QUESTION_RE
+ITEM_ID_RE = ids.ITEM_RE

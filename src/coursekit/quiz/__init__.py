@@ -7,17 +7,22 @@
 - ``score(quiz, responses)`` is what grading uses.
 
 Quiz files are ``chapters/quizzes/<name>.yml`` (validated against ``schema.json``); see
-``coursekit.quiz.model`` for the question types and answer formats.
+``coursekit.quiz.model`` for the question types and answer formats. Practice items carry their
+keys there; assessed items (``graded: true``) carry none: their private parts live in an
+instructor bank (``instructor-bank/<name>.yml``, ``bank-schema.json``), merged only by
+``load(name, bank=path)``. Without the bank an assessed item is "graded by your instructor":
+``check`` verifies the answer's shape only and ``score`` raises ``MissingKeyError``.
 """
 
 from __future__ import annotations
 
-import re
 import textwrap
 from pathlib import Path
 from typing import Any
 
+from .. import ids
 from ._quiz import ItemResult, Quiz, Result, score
+from .bank import MissingKeyError, shape_problem
 from .checks import CHECK_TYPES, Check
 from .loader import load, quiz_path
 from .model import (
@@ -43,6 +48,7 @@ __all__ = [
     "Evidence",
     "ItemResult",
     "Matching",
+    "MissingKeyError",
     "MultipleAnswer",
     "Numeric",
     "Option",
@@ -61,7 +67,6 @@ __all__ = [
     "show",
 ]
 
-_ITEM_ID = re.compile(r"^(?P<quiz>ch[0-9]{2}|demo)-(q|ex)-[0-9]+$")
 _cache: dict[tuple[Path, int], Quiz] = {}
 
 
@@ -93,21 +98,27 @@ def check(item_id: str, answer: Any) -> bool:
     """Check an answer to an exercise data task (``chNN-ex-M``) or a self-check question
     (``chNN-q-M``): print feedback and return True only for a fully right answer.
 
-    The quiz file is found from the id's prefix (``ch02-ex-2`` -> ``ch02.yml``).
+    The quiz file is found from the id's prefix (``ch02-ex-2`` -> ``ch02.yml``). An assessed
+    item is graded by the instructor: ``check`` then only says whether the answer has the
+    right shape (a number, a list, ...), reveals nothing, and returns False.
 
     >>> check("ch1-ex-2", 3)
     Traceback (most recent call last):
         ...
     ValueError: 'ch1-ex-2' is not an exercise or question id; expected e.g. 'ch02-ex-2' or 'ch02-q-1'
     """
-    match = _ITEM_ID.match(str(item_id))
+    match = ids.ITEM_RE.match(str(item_id))
     if not match:
         raise ValueError(f"{item_id!r} is not an exercise or question id; expected e.g. "
                          "'ch02-ex-2' or 'ch02-q-1'")
-    item = _cached(match["quiz"])[item_id]
+    item = _cached(match[1])[item_id]
     if item.graded:
-        raise ValueError(f"{item_id} is a graded question: it is scored when the work is "
-                         "graded, not by check()")
+        problem = shape_problem(answer, item.shape)
+        note = (f"your answer does not have the right form: {problem}." if problem else
+                "your answer has the right form.")
+        print(textwrap.fill(f"{item_id}: graded by your instructor; {note}", width=88,
+                            break_on_hyphens=False))
+        return False
     outcome = item.score(answer)
     print(textwrap.fill(f"{item_id}: {outcome}", width=88, break_on_hyphens=False))
     return outcome.correct

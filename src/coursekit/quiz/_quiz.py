@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import ids
 from .._resources import write_atomic
 from .checks import Check
 from .model import Question, QuizFileError, Score, _Invalid
 
 __all__ = ["ItemResult", "Quiz", "Result", "score"]
-
-_NAMED = re.compile(r"^(ch[0-9]{2}|demo)$")
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,11 @@ class Quiz:
         self.title, self.name, self.source = title, name, source
         self._widget: Any = None
         self.display_key: str | None = None  # set by show(name, key) to repeat a quiz on a page
-        if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        #: The bank file merged in (``load(..., bank=...)``) and its raw entries by item id,
+        #: including model solutions and marking notes. Never shown to students.
+        self.bank: Path | None = None
+        self.private: dict[str, dict[str, Any]] = {}
+        if not ids.KEY_RE.fullmatch(name):
             raise QuizFileError(f"quiz name must be letters, digits, '-' or '_', got {name!r}",
                                 file=source, field="name")
         seen: dict[str, int] = {}
@@ -112,7 +114,7 @@ class Quiz:
                 item.validate()
                 if item.id in seen:
                     raise _Invalid("id", "duplicate id (used twice in this quiz)")
-                if _NAMED.match(name) and not item.id.startswith(f"{name}-"):
+                if ids.QUIZ_RE.match(name) and not item.id.startswith(f"{name}-"):
                     raise _Invalid("id", f"ids in quiz {name!r} must start with '{name}-'")
             except _Invalid as exc:
                 raise QuizFileError(exc.message, file=source, item_id=getattr(item, "id", None),

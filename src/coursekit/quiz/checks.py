@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ._scoring import normalise_text, number_matches, parse_number
+from .bank import MissingKeyError
 from .model import Score, _Invalid
 
 __all__ = ["CHECK_TYPES", "Check"]
@@ -39,7 +40,12 @@ class Check:
     points: float = 1
     feedback_right: str = ""
     feedback_wrong: str = ""
-    graded: ClassVar[bool] = False
+    #: Assessed: ``expected`` and feedback live in the instructor bank, not the quiz file.
+    graded: bool = False
+    #: False for an assessed check loaded without its bank entry (it cannot be scored).
+    keyed: bool = field(default=True, init=False, repr=False, compare=False)
+    #: The answer's shape (see ``coursekit.quiz.model.shape_problem``).
+    shape: ClassVar[str] = "list"
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Check:
@@ -47,24 +53,33 @@ class Check:
         if kind is None:
             raise _Invalid("type", f"unknown check type {data.get('type')!r}; expected one of "
                            f"{', '.join(CHECK_TYPES)}")
-        names = {f.name for f in dataclasses.fields(kind)}
+        names = {f.name for f in dataclasses.fields(kind) if f.init}
         return kind(**{k: v for k, v in data.items() if k in names})
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "type": self.type}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if f.name not in out and value != f.default and value not in ("", None):
+            if f.init and f.name not in out and value != f.default and value not in ("", None):
                 out[f.name] = value
         return out
 
     def validate(self) -> None:
         if self.tolerance < 0:
             raise _Invalid("tolerance", f"must be >= 0, got {self.tolerance!r}")
+        if not self.keyed:
+            return
         if self.expected is None and self.range is None:
             raise _Invalid("expected", "no expected answer given")
 
-    def score(self, answer: Any) -> Score:  # pragma: no cover - abstract
+    def score(self, answer: Any) -> Score:
+        """Score one answer (``MissingKeyError`` for an assessed check loaded without its
+        bank entry)."""
+        if not self.keyed:
+            raise MissingKeyError(self.id, self.id.rsplit("-", 2)[0])
+        return self._score(answer)
+
+    def _score(self, answer: Any) -> Score:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _verdict(self, fraction: float, detail: str = "") -> Score:
@@ -81,9 +96,12 @@ class Check:
 @dataclass(kw_only=True)
 class NumericCheck(Check):
     type: ClassVar[str] = "numeric"
+    shape: ClassVar[str] = "number"
 
     def validate(self) -> None:
         super().validate()
+        if not self.keyed:
+            return
         if (self.expected is None) == (self.range is None):
             raise _Invalid("expected", "give either `expected` (with `tolerance`) or `range`")
         if self.expected is not None and parse_number(self.expected) is None:
@@ -91,7 +109,7 @@ class NumericCheck(Check):
         if self.range is not None and (len(self.range) != 2 or self.range[0] > self.range[1]):
             raise _Invalid("range", f"expected [low, high] with low <= high, got {self.range!r}")
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         value = parse_number(answer)
         if value is None:
             return Score(0.0, f"Expected a number, got {type(answer).__name__} {answer!r}.")
@@ -102,6 +120,7 @@ class NumericCheck(Check):
 @dataclass(kw_only=True)
 class TextCheck(Check):
     type: ClassVar[str] = "text"
+    shape: ClassVar[str] = "text"
 
     def _accepted(self) -> set[str]:
         values = [self.expected] if isinstance(self.expected, str) else list(self.expected)
@@ -109,10 +128,12 @@ class TextCheck(Check):
 
     def validate(self) -> None:
         super().validate()
+        if not self.keyed:
+            return
         if not self._accepted() - {""}:
             raise _Invalid("expected", "no expected answer given")
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         if not isinstance(answer, str):
             return Score(0.0, f"Expected text, got {type(answer).__name__} {answer!r}.")
         return self._verdict(float(normalise_text(answer) in self._accepted()))
@@ -130,10 +151,12 @@ class SetCheck(Check):
 
     def validate(self) -> None:
         super().validate()
+        if not self.keyed:
+            return
         if not isinstance(self.expected, list) or not self.expected:
             raise _Invalid("expected", "expected a non-empty list")
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         got = _as_list(answer)
         if got is None:
             return Score(0.0, f"Expected a list or set, got {type(answer).__name__}.")
@@ -149,7 +172,7 @@ class SetCheck(Check):
 class SequenceCheck(SetCheck):
     type: ClassVar[str] = "sequence"
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         got = _as_list(answer)
         if got is None:
             return Score(0.0, f"Expected a list, got {type(answer).__name__}.")
@@ -163,9 +186,12 @@ class SequenceCheck(SetCheck):
 @dataclass(kw_only=True)
 class TableCheck(Check):
     type: ClassVar[str] = "table"
+    shape: ClassVar[str] = "table"
 
     def validate(self) -> None:
         super().validate()
+        if not self.keyed:
+            return
         exp = self.expected
         if not isinstance(exp, Mapping) or not exp.get("columns") or "rows" not in exp:
             raise _Invalid("expected", "expected {columns: [...], rows: [[...], ...]}")
@@ -194,7 +220,7 @@ class TableCheck(Check):
                 return f"Each row needs {len(columns)} values ({', '.join(columns)})."
         return out
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         rows = self._rows(answer)
         if isinstance(rows, str):
             return Score(0.0, rows)

@@ -1,7 +1,14 @@
-"""Read and validate quiz files: JSON Schema first, then each question's own checks."""
+"""Read and validate quiz files and instructor banks: JSON Schema first, then each item's own
+checks. One loader, one validator, errors naming file, line, item and field.
+
+A quiz file (``chapters/quizzes/<name>.yml``) is public. An instructor bank file
+(``instructor-bank/<name>.yml``, schema ``bank-schema.json``) holds the private parts of the
+quiz's assessed items (``graded: true``), keyed by item id; ``load(name, bank=...)`` merges it.
+"""
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -16,16 +23,25 @@ from ._quiz import Quiz
 from .checks import Check
 from .model import Question, QuizFileError, _Invalid
 
-__all__ = ["SCHEMA_PATH", "load", "quiz_path", "validate_data"]
+__all__ = ["BANK_SCHEMA_PATH", "SCHEMA_PATH", "bank_file", "load", "quiz_path", "validate_data"]
 
 SCHEMA_PATH = Path(__file__).parent / "schema.json"
+BANK_SCHEMA_PATH = Path(__file__).parent / "bank-schema.json"
+#: Bank fields that are not scoring data: kept on ``Quiz.private`` for the instructor only.
+_NOTES_ONLY = ("solution", "notes")
 
 
 @functools.cache
-def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def _validator(path: Path = SCHEMA_PATH) -> jsonschema.Draft202012Validator:
+    schema = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
+
+
+def private_fields() -> frozenset[str]:
+    """Names of the fields a bank entry may hold (all of them private)."""
+    schema = json.loads(BANK_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return frozenset(schema["$defs"]["private"]["properties"])
 
 
 def quiz_path(name_or_path: str | Path) -> Path:
@@ -42,6 +58,12 @@ def quiz_path(name_or_path: str | Path) -> Path:
         raise FileNotFoundError(f"no quiz file {path}; known quizzes: "
                                 f"{', '.join(names) or 'none'}")
     return path
+
+
+def bank_file(bank: str | Path, name: str) -> Path:
+    """The bank file of quiz ``name``: ``bank`` itself if it is a file, else ``bank/<name>.yml``."""
+    bank = Path(bank)
+    return bank if bank.is_file() else bank / f"{name}.yml"
 
 
 def _line_of(node: yaml.Node | None, path: list[Any]) -> int | None:
@@ -81,30 +103,208 @@ def _schema_error(error: jsonschema.ValidationError, data: Any) -> tuple[list[An
     elif error.validator == "enum":
         message = (f"{error.instance!r} is not one of: "
                    f"{', '.join(map(str, error.validator_value))}")
+    elif error.validator == "type":
+        message = f"expected {_a(error.validator_value)}, got {_describe(error.instance)}"
+    elif error.validator is None or (error.validator == "not" and path[-1:] == ["type"]):
+        if error.validator is None:  # a `false` schema: find the forbidden field
+            parent: Any = data
+            for step in path:
+                parent = parent[step]
+            path.append(next((k for k, v in parent.items()
+                              if k in _forbidden() and v == error.instance), "?"))
+        field = path[-1] if path else "?"
+        message = (f"{error.instance!r} is not allowed here" if field == "type" else
+                   f"`{field}` is private for an assessed item (graded: true)")
+        message += (": an ordering question cannot be assessed, because its public item "
+                    "order is its key" if field == "type" else
+                    "; move it to the instructor bank (instructor-bank/<quiz>.yml)")
     return path, message
 
 
-def validate_data(data: Any, source: str | Path = "<quiz>", node: yaml.Node | None = None,
-                  name: str = "quiz") -> Quiz:
-    """Validate parsed quiz data and build the ``Quiz`` (raises ``QuizFileError``)."""
-    errors = sorted(_validator().iter_errors(data), key=lambda e: (
+@functools.cache
+def _forbidden() -> frozenset[str]:
+    """Fields an assessed item of a public quiz file must not have (``false`` in schema.json)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        for key, value in node.items() if isinstance(node, dict) else []:
+            if value is False:
+                found.add(key)
+            walk(value)
+
+    defs = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]
+    walk({"q": defs["assessed_question"], "ex": defs["assessed_check"]})
+    return frozenset(found)
+
+
+def _a(kind: Any) -> str:
+    kinds = kind if isinstance(kind, list) else [kind]
+    words = {"boolean": "true or false", "number": "a number", "string": "text",
+             "array": "a list", "object": "a mapping", "integer": "a whole number"}
+    return " or ".join(words.get(k, k) for k in kinds)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{value!r}".lower()
+    return f"{type(value).__name__} {value!r}" if isinstance(value, str) else repr(value)
+
+
+def _first_error(data: Any, path: Path) -> jsonschema.ValidationError | None:
+    """The error to report: a specific one before the ``unevaluatedProperties`` summary (which
+    only repeats that a failed branch left its fields unchecked)."""
+    errors = sorted(_validator(path).iter_errors(data), key=lambda e: (
+        e.validator == "unevaluatedProperties",
         [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in e.absolute_path],
         e.validator != "required"))
-    if errors:
-        path, message = _schema_error(errors[0], data)
+    return errors[0] if errors else None
+
+
+def _read(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parse a YAML file; ``QuizFileError`` naming the file for bad encoding or syntax."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuizFileError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+                            f"{exc.start}); save the file as UTF-8", file=path,
+                            line=raw[:exc.start].count(b"\n") + 1) from None
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise QuizFileError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
+                            line=None if mark is None else mark.line + 1) from None
+
+
+def _fail(message: str, data: Any, path: list[Any], source: Any, node: Any) -> Quiz:
+    item_id, field = None, _field_path(path)
+    if len(path) >= 2 and path[0] in ("questions", "checks") and isinstance(path[1], int):
+        entries = data.get(path[0]) or []
+        if path[1] < len(entries) and isinstance(entries[path[1]], dict):
+            item_id = entries[path[1]].get("id")
+        field = _field_path(path[2:]) or None
+        if item_id is None:
+            field = _field_path(path)
+    elif len(path) >= 2 and path[0] == "items" and isinstance(path[1], str):  # a bank file
+        item_id, field = path[1], _field_path(path[2:]) or None
+    raise QuizFileError(message, file=source, item_id=item_id, field=field,
+                        line=_line_of(node, path))
+
+
+class _Bank:
+    """A validated bank file: ``entries`` by item id, with file and YAML node for errors."""
+
+    def __init__(self, path: Path, quiz_name: str) -> None:
+        self.path = path
+        self.data, self.node = _read(path)
+        error = _first_error(self.data, BANK_SCHEMA_PATH)
+        if error is not None:
+            where, message = _schema_error(error, self.data)
+            _fail(message, self.data, where, path, self.node)
+        if self.data["quiz"] != quiz_name:
+            self.fail(f"this bank is for quiz {self.data['quiz']!r}, not {quiz_name!r}",
+                      ["quiz"])
+        self.entries: dict[str, dict[str, Any]] = self.data["items"]
+
+    def fail(self, message: str, path: list[Any]) -> None:
+        _fail(message, self.data, path, self.path, self.node)
+
+
+_CHOICE_TYPES = ("single", "multiple")
+
+
+def _merge(entry: dict[str, Any], private: dict[str, Any], bank: _Bank) -> dict[str, Any]:
+    """The public entry with its private part filled in (neither is changed)."""
+    item_id, out = entry["id"], copy.deepcopy(entry)
+    is_check = "-ex-" in item_id
+    allowed = ({"expected", "range", "tolerance", "feedback_right", "feedback_wrong"} if is_check
+               else {"answer", "accept", "tolerance", "range", "explanation", "feedback_right",
+                     "feedback_wrong", "reference"}
+               | ({"option_feedback"} if entry.get("type") in _CHOICE_TYPES else set())
+               | ({"matches"} if entry.get("type") == "matching" else set()))
+    for field, value in private.items():
+        if field in _NOTES_ONLY:
+            continue
+        if field not in allowed:
+            kind = "exercise check" if is_check else f"{entry.get('type')} question"
+            bank.fail(f"a {kind} has no private field `{field}`; expected one of "
+                      f"{', '.join(sorted(allowed | set(_NOTES_ONLY)))}", ["items", item_id, field])
+        if field == "option_feedback":
+            ids = [o.get("id") for o in out.get("options", [])]
+            for option, text in value.items():
+                if option not in ids:
+                    bank.fail(f"{option!r} is not an option id; expected one of "
+                              f"{', '.join(map(str, ids))}", ["items", item_id, field, option])
+                out["options"][ids.index(option)]["feedback"] = text
+        elif field == "matches":
+            ids = [i.get("id") for i in out.get("items", [])]
+            for item, choice in value.items():
+                if item not in ids:
+                    bank.fail(f"{item!r} is not an item id; expected one of "
+                              f"{', '.join(map(str, ids))}", ["items", item_id, field, item])
+                out["items"][ids.index(item)]["match"] = choice
+        else:
+            out[field] = copy.deepcopy(value)
+    return out
+
+
+def _bank_path_of(field: str | None) -> str | None:
+    """The bank field that a merged item's field came from."""
+    if not field:
+        return None
+    head = re.match(r"[^.\[]+", field)[0]
+    if head == "options" and field.endswith(".feedback"):
+        return "option_feedback"
+    if head == "items" and field.endswith(".match"):
+        return "matches"
+    return head
+
+
+def validate_data(data: Any, source: str | Path = "<quiz>", node: yaml.Node | None = None,
+                  name: str = "quiz", bank: Path | None = None) -> Quiz:
+    """Validate parsed quiz data (merged with the bank file ``bank`` if given) and build the
+    ``Quiz`` (raises ``QuizFileError`` naming the file where the mistake is)."""
+    error = _first_error(data, SCHEMA_PATH)
+    if error is not None:
+        path, message = _schema_error(error, data)
         return _fail(message, data, path, source, node)
+    sections = {"questions": Question.from_dict, "checks": Check.from_dict}
+    assessed = [e["id"] for s in sections for e in data.get(s, []) if e.get("graded")]
+    loaded = None if bank is None else _Bank(Path(bank), name)
+    private = {} if loaded is None else loaded.entries
+    for item_id in private:
+        entry = next((e for s in sections for e in data.get(s, []) if e["id"] == item_id), None)
+        if entry is None:
+            loaded.fail(f"no item {item_id!r} in {source}", ["items", item_id])
+        if not entry.get("graded"):
+            loaded.fail(f"{item_id} is a practice item in {source} (no `graded: true`); its key "
+                        "belongs in the public file, or mark it assessed there",
+                        ["items", item_id])
+    if loaded is not None:
+        missing = [i for i in assessed if i not in private]
+        if missing:
+            loaded.fail(f"no private part for the assessed item(s) {', '.join(missing)} of "
+                        f"{source}", ["items"])
     items: list[Question | Check] = []
-    for section, build in (("questions", Question.from_dict), ("checks", Check.from_dict)):
+    for section, build in sections.items():
         for index, entry in enumerate(data.get(section, [])):
+            merged = entry if entry["id"] not in private else _merge(
+                entry, private[entry["id"]], loaded)
             try:
-                items.append(build(entry))
+                item = build(merged)
             except _Invalid as exc:
                 _fail(exc.message, data, [section, index, exc.field], source, node)
+            item.keyed = not item.graded or item.id in private
+            items.append(item)
     questions = [i for i in items if isinstance(i, Question)]
     checks = [i for i in items if isinstance(i, Check)]
     try:
-        return Quiz(questions, checks, title=data["title"], name=name, source=source)
+        quiz = Quiz(questions, checks, title=data["title"], name=name, source=source)
     except QuizFileError as exc:
+        from_bank = _bank_path_of(exc.field)
+        if loaded is not None and exc.item_id in private and from_bank in private[exc.item_id]:
+            loaded.fail(exc.reason, ["items", exc.item_id, from_bank])
         entries = [*data.get("questions", []), *data.get("checks", [])]
         index = next((n for n, e in enumerate(entries) if e.get("id") == exc.item_id), None)
         if index is None:
@@ -117,34 +317,31 @@ def validate_data(data: Any, source: str | Path = "<quiz>", node: yaml.Node | No
         steps = re.findall(r"[^.\[\]]+", exc.field or "")
         path = [section, index, *(int(s) if s.isdigit() else s for s in steps)]
         return _fail(exc.reason, data, path, source, node)
+    quiz.bank = None if loaded is None else loaded.path
+    quiz.private = {k: dict(v) for k, v in private.items()}
+    return quiz
 
 
-def _fail(message: str, data: Any, path: list[Any], source: Any, node: Any) -> Quiz:
-    item_id, field = None, _field_path(path)
-    if len(path) >= 2 and path[0] in ("questions", "checks") and isinstance(path[1], int):
-        entries = data.get(path[0]) or []
-        if path[1] < len(entries) and isinstance(entries[path[1]], dict):
-            item_id = entries[path[1]].get("id")
-        field = _field_path(path[2:]) or None
-        if item_id is None:
-            field = _field_path(path)
-    raise QuizFileError(message, file=source, item_id=item_id, field=field,
-                        line=_line_of(node, path))
-
-
-def load(name_or_path: str | Path) -> Quiz:
-    """Load and validate a quiz file.
+def load(name_or_path: str | Path, bank: Path | None = None) -> Quiz:
+    """Load and validate a quiz file, with the private parts of its assessed items if
+    ``bank`` is given.
 
     Parameters
     ----------
     name_or_path
         A quiz name (``"ch01"``, ``"demo"``), found with
         ``coursekit._resources.resource_path("quizzes", ...)``, or a path to a ``.yml`` file.
+    bank
+        An instructor bank: a folder holding ``<quiz name>.yml`` (such as the repository's
+        ``instructor-bank/``) or one bank file. Without it, assessed items have no key:
+        ``score`` raises ``MissingKeyError`` for them and ``check`` only checks an answer's
+        shape. A bank folder without a file for this quiz is fine if the quiz has no
+        assessed items.
 
     Raises
     ------
     QuizFileError
-        Naming file, line, question id and field of the first mistake.
+        Naming file (quiz or bank), line, item id and field of the first mistake.
     FileNotFoundError
         If there is no such quiz.
 
@@ -156,12 +353,17 @@ def load(name_or_path: str | Path) -> Quiz:
     FileNotFoundError: no quiz file ...no-such-quiz.yml; known quizzes: ...
     """
     path = quiz_path(name_or_path)
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise QuizFileError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
-                            line=None if mark is None else mark.line + 1) from None
-    return validate_data(data, path, node, name=path.stem)
+    data, node = _read(path)
+    bank_path = None
+    if bank is not None:
+        bank_path = bank_file(bank, path.stem)
+        if not bank_path.is_file():
+            assessed = [e.get("id") for s in ("questions", "checks")
+                        for e in (data if isinstance(data, dict) else {}).get(s) or []
+                        if isinstance(e, dict)
+                        and e.get("graded")]
+            if assessed:
+                raise QuizFileError(f"no bank file for quiz {path.stem!r}, which has assessed "
+                                    f"items ({', '.join(map(str, assessed))})", file=bank_path)
+            bank_path = None
+    return validate_data(data, path, node, name=path.stem, bank=bank_path)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ._scoring import normalise_text, number_matches, pairwise_order, parse_number, sentences
+from .bank import MissingKeyError
 
 __all__ = [
     "QUESTION_TYPES",
@@ -152,6 +153,10 @@ class Question:
     graded: bool = False
     feedback_right: str = ""
     feedback_wrong: str = ""
+    #: False for an assessed item loaded without its bank entry (it cannot be scored).
+    keyed: bool = field(default=True, init=False, repr=False, compare=False)
+    #: The answer's shape (see ``shape_problem``): what ``check`` verifies without a key.
+    shape: ClassVar[str] = "text"
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -197,7 +202,14 @@ class Question:
 
             resolve(self.reference, "reference")
 
-    def score(self, answer: Any) -> Score:  # pragma: no cover - abstract
+    def score(self, answer: Any) -> Score:
+        """Score one answer (``MissingKeyError`` for an assessed item loaded without its
+        bank entry)."""
+        if not self.keyed:
+            raise MissingKeyError(self.id, self.id.rsplit("-", 2)[0])
+        return self._score(answer)
+
+    def _score(self, answer: Any) -> Score:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _right_wrong(self, ok: bool, fraction: float | None = None) -> Score:
@@ -269,11 +281,14 @@ class SingleChoice(_Choice):
         super().validate()
         if len(self.options) < 2:
             raise _Invalid("options", "a single-choice question needs at least two options")
+        _unique(self._option_ids(), "options")
+        if not self.keyed:
+            return
         if not self.answer:
             raise _Invalid("answer", "no correct answer given")
         self._check_keys([self.answer])
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         chosen = next((o for o in self.options if o.id == answer), None)
         ok = answer == self.answer
         return Score(1.0 if ok else 0.0,
@@ -289,16 +304,20 @@ class MultipleAnswer(_Choice):
     """Select all that apply; partial credit (right picks - wrong picks) / right options."""
 
     type: ClassVar[str] = "multiple"
+    shape: ClassVar[str] = "list"
     answer: list[str] = field(default_factory=list)
 
     def validate(self) -> None:
         super().validate()
+        _unique(self._option_ids(), "options")
+        if not self.keyed:
+            return
         if not self.answer:
             raise _Invalid("answer", "no correct answer given")
         _unique(self.answer, "answer")
         self._check_keys(self.answer)
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         if isinstance(answer, str) or not isinstance(answer, Sequence | set | frozenset):
             return Score(0.0, "Select one or more options.")
         picked = set(answer)
@@ -317,14 +336,15 @@ class TrueFalse(Question):
     """A statement to judge; ``feedback_right``/``feedback_wrong`` explain each outcome."""
 
     type: ClassVar[str] = "truefalse"
+    shape: ClassVar[str] = "boolean"
     answer: bool = True
 
     def validate(self) -> None:
         super().validate()
-        if not isinstance(self.answer, bool):
+        if self.keyed and not isinstance(self.answer, bool):
             raise _Invalid("answer", f"expected true or false, got {self.answer!r}")
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         if not isinstance(answer, bool):
             return Score(0.0, "Answer True or False.")
         return self._right_wrong(answer == self.answer)
@@ -339,6 +359,7 @@ class Numeric(Question):
     shown next to the input box."""
 
     type: ClassVar[str] = "numeric"
+    shape: ClassVar[str] = "number"
     answer: float | None = None
     tolerance: float = 0.0
     range: list[float] | None = None
@@ -346,14 +367,19 @@ class Numeric(Question):
 
     def validate(self) -> None:
         super().validate()
-        if (self.answer is None) == (self.range is None):
-            raise _Invalid("answer", "give either `answer` (with `tolerance`) or `range`")
-        if self.range is not None and (len(self.range) != 2 or self.range[0] > self.range[1]):
-            raise _Invalid("range", f"expected [low, high] with low <= high, got {self.range!r}")
         if self.tolerance < 0:
             raise _Invalid("tolerance", f"must be >= 0, got {self.tolerance!r}")
+        if not self.keyed:
+            return
+        if (self.answer is None) == (self.range is None):
+            raise _Invalid("answer", "give either `answer` (with `tolerance`) or `range`")
+        if self.answer is not None and (isinstance(self.answer, bool)
+                                        or not isinstance(self.answer, int | float)):
+            raise _Invalid("answer", f"expected a number, got {self.answer!r}")
+        if self.range is not None and (len(self.range) != 2 or self.range[0] > self.range[1]):
+            raise _Invalid("range", f"expected [low, high] with low <= high, got {self.range!r}")
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         value = parse_number(answer, self.unit)
         if value is None:
             return Score(0.0, f"Could not read a number from {answer!r}.")
@@ -378,10 +404,10 @@ class ShortText(Question):
 
     def validate(self) -> None:
         super().validate()
-        if not [a for a in self.accept if normalise_text(a)]:
+        if self.keyed and not [a for a in self.accept if normalise_text(a)]:
             raise _Invalid("accept", "no correct answer given")
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         if not isinstance(answer, str):
             return Score(0.0, "Type an answer.")
         return self._right_wrong(normalise_text(answer) in self._key())
@@ -395,6 +421,7 @@ class Matching(Question):
     """Match each item to one of ``choices``; partial credit per item."""
 
     type: ClassVar[str] = "matching"
+    shape: ClassVar[str] = "mapping"
     items: list[dict[str, str]] = field(default_factory=list)  # {id, text, match}
     choices: list[Option] = field(default_factory=list)
 
@@ -412,14 +439,14 @@ class Matching(Question):
         _unique([i["id"] for i in self.items], "items")
         _unique([c.id for c in self.choices], "choices")
         ids = [c.id for c in self.choices]
-        for n, item in enumerate(self.items):
+        for n, item in enumerate(self.items if self.keyed else []):
             if not item.get("match"):
                 raise _Invalid(f"items[{n}].match", "no correct answer given")
             if item["match"] not in ids:
                 raise _Invalid(f"items[{n}].match", f"{item['match']!r} is not a choice id; "
                                f"expected one of {', '.join(ids)}")
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         if not isinstance(answer, Mapping):
             return Score(0.0, "Choose a match for every item.")
         right = sum(1 for i in self.items if answer.get(i["id"]) == i["match"])
@@ -445,6 +472,7 @@ class Ordering(Question):
     shuffled order derived from the question id."""
 
     type: ClassVar[str] = "ordering"
+    shape: ClassVar[str] = "list"
     items: list[Option] = field(default_factory=list)
 
     @classmethod
@@ -459,7 +487,7 @@ class Ordering(Question):
             raise _Invalid("items", "an ordering question needs at least two items")
         _unique([i.id for i in self.items], "items")
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         if isinstance(answer, str) or not isinstance(answer, Sequence):
             return Score(0.0, "Give the items as a list, first to last.")
         return self._right_wrong(False, pairwise_order(list(answer), self._key()))
@@ -489,6 +517,7 @@ class Evidence(Question):
     """
 
     type: ClassVar[str] = "evidence"
+    shape: ClassVar[str] = "sentence"
     claim: str = ""
     stance: str = "supports"
     excerpt: dict[str, str] = field(default_factory=dict)
@@ -505,6 +534,8 @@ class Evidence(Question):
             raise _Invalid("stance", f"expected 'supports' or 'contradicts', got {self.stance!r}")
         text, self._attribution = resolve(self.excerpt, "excerpt")
         self._sentences = sentences(text)
+        if not self.keyed:
+            return
         if not self.answer:
             raise _Invalid("answer", "no correct answer given")
         hits = [n for n, s in enumerate(self._sentences)
@@ -522,7 +553,7 @@ class Evidence(Question):
             self.validate()
         return list(self._sentences)
 
-    def score(self, answer: Any) -> Score:
+    def _score(self, answer: Any) -> Score:
         options = self.sentence_list
         if isinstance(answer, str):
             hits = [n for n, s in enumerate(options)

@@ -73,7 +73,7 @@ def text(quiz: Quiz) -> str:
     """The questions as readable plain text, without answers."""
     lines = [f"{quiz.title} ({len(quiz.questions)} questions)", ""]
     for n, q in enumerate(quiz.questions, 1):
-        tag = f"{q.type}, {_points(q.points)}" + (", graded" if q.graded else "")
+        tag = f"{q.type}, {_points(q.points)}" + (", graded by your instructor" if q.graded else "")
         lines.append(f"{n}. {q.prompt} [{tag}]")
         if isinstance(q, SingleChoice | MultipleAnswer):
             if isinstance(q, MultipleAnswer):

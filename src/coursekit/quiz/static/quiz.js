@@ -319,7 +319,7 @@ function render({ model, el }) {
     else control = { node: h("p", { text: `Unsupported question type ${q.type}.` }), get: () => null, set() {} };
     if (responses[q.id] !== undefined) control.set(responses[q.id]);
 
-    const points = `${q.points} ${q.points === 1 ? "point" : "points"}${q.graded ? ", graded" : ""}`;
+    const points = `${q.points} ${q.points === 1 ? "point" : "points"}${q.graded ? ", graded by your instructor" : ""}`;
     const button = h("button", { type: "button", class: "ck-check",
       "aria-describedby": feedback.id }, q.graded ? "Submit answer" : "Check answer");
     const fieldset = h("fieldset", { class: `ck-question ck-type-${q.type}`, id: base,
@@ -341,9 +341,10 @@ function render({ model, el }) {
       if (q.graded) {
         fieldset.classList.add("ck-recorded");
         feedback.replaceChildren(h("p", { class: "ck-verdict", text: model.get("static")
-          ? "Answer noted on this page only. This question is graded: answer it in your " +
-            "assignment notebook, where your answers are saved for grading."
-          : "Answer recorded. This question is graded later, so no feedback is shown here." }));
+          ? "Answer noted on this page only. This question is graded by your instructor: " +
+            "answer it in your assignment notebook, where your answers are saved for grading."
+          : "Answer recorded. This question is graded by your instructor, so no feedback " +
+            "is shown here." }));
         publish();
         return;
       }

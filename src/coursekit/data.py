@@ -396,7 +396,10 @@ def _check_rows(root: Path) -> list[Problem]:
                 elif kind == "web" and not re.search(r"<https?://[^>\s]+>$", src):
                     add(f"{pre}source", "a page title followed by its <http(s)://address>")
             if name == "claims":
-                if row.get("source") != row.get("source_id"):
+                if not row.get("source_id"):
+                    if row.get("source_kind") != "web":
+                        add("source_id", "a seed id, or source_kind 'web' for an outside figure")
+                elif row.get("source") != row.get("source_id"):
                     add("source", "the same seed id as source_id")
                 if row.get("source_id") in sources.SOURCE_IDS:
                     try:
@@ -404,8 +407,8 @@ def _check_rows(root: Path) -> list[Problem]:
                     except sources.PassageNotFound as exc:
                         add("quote", f"a phrase found verbatim in seeds/{row['source_id']}.txt: "
                             + str(exc).splitlines()[0])
-                    if (row.get("quote") or "") not in (row.get("source_quote") or ""):
-                        add("quote", "a phrase that stands inside source_quote")
+                if (row.get("quote") or "") not in (row.get("source_quote") or ""):
+                    add("quote", "a phrase that stands inside source_quote")
                 if not row.get("value") and not row.get("date_value"):
                     add("value", "a value or a date_value")
                 for ref in filter(None, (row.get("conflicts_with") or "").split(";")):

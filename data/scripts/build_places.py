@@ -26,31 +26,43 @@ from coursekit._resources import resource_path, write_atomic
 # place_id, geonameid, label, GeoNames file (minimum population), note
 PLACES: list[tuple[str, int, str, int, str]] = [
     ("astana", 1526273, "Astana", 15000, "Capital of Kazakhstan."),
-    ("bishkek", 1528675, "Bishkek", 15000, "Capital of Kyrgyzstan; also stands for Manas airport."),
-    ("dushanbe", 1221874, "Dushanbe", 15000, "Capital of Tajikistan; also stands for the Ayni airdrome."),
+    ("bishkek", 1528675, "Bishkek", 15000,
+     "Capital of Kyrgyzstan; on the installations map it stands in for Manas airport (the US "
+     "Manas air base), which is not a GeoNames city."),
+    ("dushanbe", 1221874, "Dushanbe", 15000,
+     "Capital of Tajikistan; on the installations map it also stands in for the Ayni airdrome, "
+     "which is not a GeoNames city."),
     ("tashkent", 1512569, "Tashkent", 15000, "Capital of Uzbekistan."),
     ("ashgabat", 162183, "Ashgabat", 15000, "Capital of Turkmenistan."),
     ("almaty", 1526384, "Almaty", 15000, "Alma-Ata in the sources of the 1990s."),
-    ("kant", 1528193, "Kant", 15000, ""),
+    ("kant", 1528193, "Kant", 15000, "The town where the Russian Kant air base stands."),
     ("kara-balta", 1528182, "Kara-Balta", 15000,
-     "Nearest GeoNames town to the 338th communication node at Chaldovar."),
+     "Stands in for the 338th communication node, which press reports place at Chaldovar near "
+     "this town (not a GeoNames city)."),
     ("karakol", 1528121, "Karakol", 15000,
-     "Nearest GeoNames town to the 954th test base at Koy-Sary on Lake Issyk-Kul."),
+     "Stands in for the 954th anti-submarine weapons test base on Lake Issyk-Kul, which TASS "
+     "places in Karakol."),
     ("jalal-abad", 1528249, "Jalal-Abad", 15000,
-     "Regional centre standing for Mailuu-Suu, which is not in GeoNames cities; GeoNames names "
-     "this record 'Manas'."),
+     "Regional centre standing in for Radio Seismic Laboratory 17 at Mailuu-Suu, which is not "
+     "a GeoNames city; GeoNames names this record 'Manas'."),
     ("osh", 1527534, "Osh", 15000, ""),
     ("batken", 1528735, "Batken", 15000, ""),
-    ("nurek", 1220905, "Nurek", 15000, "GeoNames name Norak; stands for the Okno complex."),
+    ("nurek", 1220905, "Nurek", 15000,
+     "GeoNames name Norak; the town stands in for the Okno space-surveillance complex in the "
+     "mountains near it."),
     ("kulob", 1221194, "Kulob", 15000, ""),
     ("bokhtar", 1220747, "Bokhtar", 15000, "Qurghonteppa in older reports (renamed in 2018, UAWire)."),
-    ("baikonur", 1521368, "Baikonur", 15000, ""),
+    ("baikonur", 1521368, "Baikonur", 15000,
+     "The town stands in for the Baikonur Cosmodrome on the installations map."),
     ("sary-shagan", 1519563, "Saryshaghan", 1000,
-     "The settlement that gives the Sary-Shagan range its name; from GeoNames cities1000."),
+     "The settlement that gives the Sary-Shagan range its name stands in for the range; from "
+     "GeoNames cities1000."),
     ("balkhash", 1525798, "Balkhash", 15000,
-     "Stands for the Balkhash-9 node, which the source locates only by the name 'Balkhash'."),
+     "Stands in for the Balkhash-9 node, which the source locates only by the name "
+     "'Balkhash'."),
     ("qarshi", 1216311, "Karshi", 15000,
-     "Nearest GeoNames city to the Karshi-Khanabad air base (K2)."),
+     "Stands in for the Karshi-Khanabad air base (K2), near Khanabad; the nearest GeoNames city "
+     "by name."),
     ("andijan", 1514588, "Andijan", 15000, ""),
     ("khujand", 1514879, "Khujand", 15000, "A heroin-transit hub in data/routes.yml."),
     ("samarkand", 1216265, "Samarkand", 15000, ""),

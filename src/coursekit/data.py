@@ -22,7 +22,9 @@ Checking
 frictionless, plus date precision, provenance and every seed quotation through
 :func:`coursekit.sources.locate`), prints the problems and exits 1 if there are any.
 ``python -m coursekit.data --write-reference reference/datasets.md`` regenerates the dataset
-reference page.
+reference page; ``--provenance-report`` prints every dataset's rows by source kind (seed,
+dataset, or the kind of a web source's domain in ``data/source_domains.csv``; see
+:mod:`coursekit.provenance`).
 
 >>> "memberships" in names()
 True
@@ -327,7 +329,7 @@ def _csv_rows(root: Path, res: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def _check_rows(root: Path) -> list[Problem]:
-    from coursekit import sources
+    from coursekit import provenance, sources
 
     problems: list[Problem] = []
     ids: dict[str, set[str]] = {}
@@ -393,10 +395,15 @@ def _check_rows(root: Path) -> list[Problem]:
                     except sources.PassageNotFound as exc:
                         add(f"{pre}source_quote", f"a quotation found verbatim in seeds/{src}.txt: "
                             + str(exc).splitlines()[0])
-                elif kind == "web" and not re.search(r"<https?://[^>\s]+>$", src):
-                    add(f"{pre}source", "a page title followed by its <http(s)://address>")
+                elif kind == "web":
+                    fault = provenance.web_source_fault(src, tables.get("source_domains", []))
+                    if fault:
+                        add(f"{pre}source", fault)
             if name == "claims":
-                if row.get("source") != row.get("source_id"):
+                if not row.get("source_id"):
+                    if row.get("source_kind") != "web":
+                        add("source_id", "a seed id, or source_kind 'web' for an outside figure")
+                elif row.get("source") != row.get("source_id"):
                     add("source", "the same seed id as source_id")
                 if row.get("source_id") in sources.SOURCE_IDS:
                     try:
@@ -404,8 +411,8 @@ def _check_rows(root: Path) -> list[Problem]:
                     except sources.PassageNotFound as exc:
                         add("quote", f"a phrase found verbatim in seeds/{row['source_id']}.txt: "
                             + str(exc).splitlines()[0])
-                    if (row.get("quote") or "") not in (row.get("source_quote") or ""):
-                        add("quote", "a phrase that stands inside source_quote")
+                if (row.get("quote") or "") not in (row.get("source_quote") or ""):
+                    add("quote", "a phrase that stands inside source_quote")
                 if not row.get("value") and not row.get("date_value"):
                     add("value", "a value or a date_value")
                 for ref in filter(None, (row.get("conflicts_with") or "").split(";")):
@@ -611,6 +618,12 @@ def render_reference(root: Path | str | None = None) -> str:
             out.append("")
             continue
         out.append(f"- **Rows:** {len(data)}")
+        if "source_kind" in data.columns:
+            from coursekit import provenance
+
+            counts = provenance.provenance_counts(name, root=root)
+            out.append("- **Rows by source kind:** "
+                       + ", ".join(f"{k} {n}" for k, n in counts.items()))
         keys = res["schema"].get("primaryKey")
         if keys:
             out.append("- **Primary key:** " + ", ".join(f"`{k}`" for k in keys))
@@ -628,6 +641,8 @@ def render_reference(root: Path | str | None = None) -> str:
             out.append(f"| `{fld['name']}` | {fld['type']} | {req} | {_cell(allowed)} | "
                        f"{_cell(fld.get('description', ''))} |")
         out.append("")
+        if "source_kind" in data.columns:
+            out += provenance.web_sources_table(data, root)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -647,7 +662,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", help="folder holding datapackage.json (default: data/)")
     parser.add_argument("--write-reference", metavar="PATH",
                         help="write the generated dataset reference page to PATH")
+    parser.add_argument("--provenance-report", action="store_true",
+                        help="print, for every dataset, its rows by source kind, and exit")
     args = parser.parse_args(argv)
+    if args.provenance_report:
+        from coursekit.provenance import provenance_report
+
+        print(provenance_report(args.root))
+        return 0
     problems = validate(args.root)
     for problem in problems:
         print(problem)

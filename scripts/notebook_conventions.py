@@ -29,9 +29,9 @@ import json
 import os
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 from coursekit.assignments._markdown import directives
@@ -58,7 +58,7 @@ if importlib.util.find_spec("coursekit") is None:
 
 def notebooks(repo: Path = REPO) -> list[Path]:
     """The notebooks these conventions apply to."""
-    return sorted((repo / "chapters").glob("*.ipynb")) + [repo / "reference" / "timeline.ipynb"]
+    return [*sorted((repo / "chapters").glob("*.ipynb")), repo / "reference" / "timeline.ipynb"]
 
 
 def requirement(repo: Path = REPO) -> str:
@@ -196,7 +196,8 @@ def run(paths: list[Path], check: bool, repo: Path = REPO) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report, do not rewrite; exit 1 if stale")
-    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: every chapter and the timeline)")
+    parser.add_argument("paths", nargs="*", type=Path,
+                        help="notebooks (default: every chapter and the timeline)")
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.paths] or notebooks()
     stale = run(paths, args.check)

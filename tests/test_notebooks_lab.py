@@ -1,0 +1,222 @@
+"""The chapters as a student reads them in JupyterLab: served from the pinned environment (the one
+``binder/requirements.txt`` installs), opened in headless Chromium offline, every cell run.
+
+For every chapter and the timeline: exercises, glossary terms and citations are rendered by
+jupyterlab-myst, no raw MyST (```` ```{exercise} ````, ``{term}`...` ``, ``{cite:t}`...` ``) is
+visible, the quotations show as quotations with their ``ck.excerpt(...)`` code collapsed, solutions
+are folded, the quiz widget is live and maps draw (Leaflet served from ``vendor/`` in place of the
+CDN). Screenshots go to pytest's ``tmp_path`` (``SHOTS_DIR`` copies them elsewhere).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+NOTEBOOKS = [*sorted((REPO / "chapters").glob("*.ipynb")), REPO / "reference" / "timeline.ipynb"]
+TERM = re.compile(r"\{term\}`([^`<]+?)\s*(?:<[^`]*)?`")
+RAW_MYST = re.compile(r"```\{|:::\{|\{(term|cite:t|cite:p|cite|ref|numref|doc|exercise|solution)[}\w-]*\}`?")
+VENDOR = json.loads((REPO / "vendor" / "MANIFEST.json").read_text(encoding="utf-8"))
+CDN = {url: REPO / "vendor" / path for pkg in VENDOR["packages"] for url, path in pkg["cdn_urls"].items()}
+# The lab's own settings for the test: render every cell (no virtual scrolling), no update checks.
+SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
+        "windowingMode": "none", "autoStartDefaultKernel": True},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_lab(root: Path, state: Path, *, myst: bool = True) -> tuple[subprocess.Popen, str]:
+    """Start JupyterLab on localhost serving ``root`` (token off, no browser); return it and its URL.
+
+    ``myst=False`` disables jupyterlab-myst, to show the notebooks as they read without it.
+    """
+    config, settings = state / "config", state / "settings"
+    for path, content in SETTINGS.items():
+        target = settings / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(content), encoding="utf-8")
+    (config / "labconfig").mkdir(parents=True, exist_ok=True)
+    disabled = {} if myst else {"jupyterlab-myst": True}
+    (config / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": disabled}), encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
+           "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(state / "ws")}
+    env.pop("PYTHONPATH", None)
+    lab = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1",
+         f"--port={port}", f"--ServerApp.root_dir={root}", "--IdentityProvider.token=",
+         "--ServerApp.password=", "--allow-root", "--LabApp.news_url=",
+         "--LabApp.extension_manager=readonly",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=root, env=env, stdout=(state / "lab.log").open("w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if lab.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited: {(state / 'lab.log').read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/status", timeout=2):
+                return lab, url
+        except OSError:
+            time.sleep(0.5)
+    lab.terminate()
+    raise RuntimeError("JupyterLab did not answer within 90 s")
+
+
+def lab_page(browser, url: str, blocked: list[str]):
+    """A page in which only ``url`` is reachable; the CDN's Leaflet comes from ``vendor/``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+
+    def route(r):
+        target = r.request.url
+        if target.startswith(url) or target.startswith(("data:", "blob:", "about:")):
+            r.continue_()
+        elif target in CDN:
+            r.fulfill(path=str(CDN[target]))
+        else:
+            blocked.append(target)
+            r.abort()
+
+    context.route("**/*", route)
+    return context.new_page()
+
+
+def open_and_run(page, url: str, relpath: str) -> None:
+    """Open a notebook, wait for its kernel, run every cell and wait until all have run."""
+    page.goto(f"{url}/lab/tree/{relpath}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    select = page.locator(".jp-Dialog").get_by_role("button", name="Select")
+    try:  # the kernel dialog appears when the kernel list arrives after the notebook
+        select.wait_for(timeout=3000)
+        select.click()
+    except PlaywrightTimeout:
+        pass
+    page.wait_for_function(
+        "() => document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')"
+        "?.getAttribute('data-status') === 'idle'", timeout=90_000)
+    page.locator(".jp-NotebookPanel .jp-Notebook").click(position={"x": 5, "y": 5})
+    page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
+    page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""", timeout=int(os.environ.get("LAB_RUN_TIMEOUT", "600")) * 1000)
+    page.wait_for_timeout(1500)  # widgets and iframes finish drawing
+
+
+def shoot(page, path: Path, anchor: str | None = None) -> None:
+    """Screenshot the lab, scrolled so that ``anchor`` (a selector) is at the top when given."""
+    if anchor and page.locator(anchor).count():
+        page.locator(anchor).first.evaluate("el => el.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """JupyterLab from the pinned environment, serving a copy of the notebooks (so that autosave
+    never writes into the repository): each chapter alone in ``chapters/``, as a student gets it."""
+    root = tmp_path_factory.mktemp("lab-root")
+    for nb in NOTEBOOKS:
+        (root / nb.parent.name).mkdir(exist_ok=True)
+        shutil.copy2(nb, root / nb.parent.name / nb.name)
+    process, url = start_lab(root, tmp_path_factory.mktemp("lab-state"))
+    yield url, root
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def _cells(nb: Path) -> list[dict]:
+    return json.loads(nb.read_text(encoding="utf-8"))["cells"]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path, tmp_path) -> None:
+    url, _root = lab
+    cells = _cells(notebook)
+    sources = ["".join(c["source"]) for c in cells]
+    blocked: list[str] = []
+    page = lab_page(chromium, url, blocked)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        open_and_run(page, url, f"{notebook.parent.name}/{notebook.name}")
+        panel = page.locator(".jp-NotebookPanel")
+        shoot(page, tmp_path / f"{notebook.stem}-top.png")
+        text = panel.inner_text()
+
+        # No raw MyST anywhere a student can see it.
+        raw = sorted(set(m.group(0) for m in RAW_MYST.finditer(text)))
+        assert not raw, f"raw MyST visible: {raw}"
+
+        # Exercises and solutions: each directive is a rendered box.
+        n_exercises = sum(s.count("{exercise}") for s in sources)
+        n_solutions = sum(s.count("{solution}") + s.count("{solution-start}") for s in sources)
+        assert panel.locator(".myst-exercise").count() == n_exercises + n_solutions
+        assert panel.locator(".myst-exercise-title").filter(
+            has_text=re.compile(r"^Exercise \d+")).count() == n_exercises
+        if n_exercises:
+            shoot(page, tmp_path / f"{notebook.stem}-exercise.png", ".jp-MarkdownCell:has(.myst-exercise)")
+
+        # Glossary terms and citations: the words are there, the roles are not.
+        for term in {m.group(1).strip() for s in sources for m in TERM.finditer(s)}:
+            assert term in text, f"glossary term {term!r} not rendered"
+        if any("{cite" in s for s in sources):
+            assert panel.locator(".cite-group, cite").count() > 0
+
+        # Quotations: shown as quotations; their code collapsed.
+        n_excerpts = sum(1 for s, c in zip(sources, cells, strict=True) if c["cell_type"] == "code"
+                         and s.lstrip().startswith("ck.excerpt("))
+        assert panel.locator(".jp-OutputArea .ck-excerpt").count() == n_excerpts
+        assert "ck.excerpt(" not in text, "an excerpt's code is visible"
+        if n_excerpts:
+            shoot(page, tmp_path / f"{notebook.stem}-excerpt.png", ".jp-Cell:has(.ck-excerpt)")
+
+        # Solutions folded: no solution's body, code or output is on screen until the student opens it.
+        for body in panel.locator(".myst-exercise .details-body").all():
+            assert not body.is_visible()
+        for cell in cells:
+            if cell.get("metadata", {}).get("coursekit", {}).get("role") == "solution" \
+                    and cell["cell_type"] == "code":
+                first = "".join(cell["source"]).splitlines()[0]
+                assert first not in text, f"solution code visible: {first}"
+
+        # The quiz widget is live (the anywidget drew its questions) where a chapter has a quiz.
+        if any("ck.quiz.show(" in s for s in sources):
+            quiz = panel.locator('[data-mime-type="application/vnd.jupyter.widget-view+json"] fieldset')
+            assert quiz.count() > 0, "the quiz widget did not render"
+
+        # Maps draw with Leaflet, offline.
+        frames = panel.locator(".coursekit-map iframe")
+        for i in range(frames.count()):
+            frame = frames.nth(i).content_frame
+            frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    finally:
+        page.context.close()
+    assert not [b for b in blocked if not b.startswith("https://tile")], f"requests left localhost: {blocked}"
+    assert not errors, f"page errors: {errors}"

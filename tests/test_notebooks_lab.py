@@ -121,11 +121,18 @@ def open_and_run(page, url: str, relpath: str) -> None:
     page.locator(".jp-NotebookPanel .jp-Notebook").click(position={"x": 5, "y": 5})
     page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
     page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
+    # Every visible prompt numbered (collapsed inputs keep theirs hidden), then the kernel idle
+    # for two seconds in a row: every queued cell has run.
     page.wait_for_function(
         """() => {
-            const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""", timeout=int(os.environ.get("LAB_RUN_TIMEOUT", "600")) * 1000)
+            const shown = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]
+                .filter(p => p.offsetParent !== null);
+            const idle = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')
+                ?.getAttribute('data-status') === 'idle';
+            const done = idle && shown.length > 0 && shown.every(p => /\\[\\d+\\]/.test(p.textContent));
+            window.__ckIdleSince = done ? (window.__ckIdleSince || Date.now()) : 0;
+            return done && Date.now() - window.__ckIdleSince > 2000;
+        }""", timeout=int(os.environ.get("LAB_RUN_TIMEOUT", "600")) * 1000, polling=250)
     page.wait_for_timeout(1500)  # widgets and iframes finish drawing
 
 

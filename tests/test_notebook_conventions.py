@@ -142,3 +142,18 @@ def test_colab_like_environment_runs_every_notebook():
                             capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert f"{len(nc.notebooks())}/{len(nc.notebooks())} notebooks ran" in result.stdout
+
+
+def test_binder_installs_the_environment_the_lab_test_uses():
+    """Binder's requirements are the pinned set, which pins the JupyterLab renderer that
+    tests/test_notebooks_lab.py runs with (this environment is made from the same file)."""
+    from importlib.metadata import version
+
+    lines = [ln.strip() for ln in (REPO / "binder" / "requirements.txt").read_text().splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    assert lines == ["-r ../requirements.txt"]
+    pins = dict(ln.split("==") for ln in (REPO / "requirements.txt").read_text().splitlines()
+                if "==" in ln)
+    for package in ("jupyterlab_myst", "jupyterlab", "notebook", "anywidget", "jupyterlab_widgets"):
+        assert version(package) == pins[package], package
+    assert pins["jupyterlab_myst"] == "2.7.0"

@@ -218,11 +218,16 @@ def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path, tmp_path) 
         # Solutions folded: no solution's body, code or output is on screen until the student opens it.
         for body in panel.locator(".myst-exercise .details-body").all():
             assert not body.is_visible()
-        for cell in cells:
-            if cell.get("metadata", {}).get("coursekit", {}).get("role") == "solution" \
-                    and cell["cell_type"] == "code":
-                first = "".join(cell["source"]).splitlines()[0]
-                assert first not in editors, f"solution code open, not collapsed: {first}"
+        # ...and every cell the conventions collapse shows the placeholder, not its editor.
+        dom_cells = panel.locator(".jp-Notebook .jp-Cell")
+        assert dom_cells.count() == len(cells)
+        for index, cell in enumerate(cells):
+            if cell["metadata"].get("jupyter", {}).get("source_hidden"):
+                node = dom_cells.nth(index)
+                assert node.locator(".jp-InputPlaceholder").is_visible(), cell["id"]
+                assert not node.locator(".jp-InputArea-editor").is_visible(), cell["id"]
+                if cell["metadata"]["jupyter"].get("outputs_hidden"):
+                    assert not node.locator(".jp-OutputArea").is_visible(), cell["id"]
 
         # The quiz widget is live (the anywidget drew its questions) where a chapter has a quiz.
         if any("ck.quiz.show(" in s for s in sources):

@@ -33,8 +33,9 @@ TERM = re.compile(r"\{term\}`([^`<]+?)\s*(?:<[^`]*)?`")
 RAW_MYST = re.compile(r"```\{|:::\{|\{(term|cite:t|cite:p|cite|ref|numref|doc|exercise|solution)[}\w-]*\}`?")
 VENDOR = json.loads((REPO / "vendor" / "MANIFEST.json").read_text(encoding="utf-8"))
 # CDN folder -> vendored folder (Leaflet's script, style sheet and the marker images they load).
-CDN = {url.rsplit("/", 1)[0] + "/": REPO / "vendor" / Path(path).parent
-       for pkg in VENDOR["packages"] for url, path in pkg["cdn_urls"].items()}
+CDN_FILES = {url: REPO / "vendor" / path
+             for pkg in VENDOR["packages"] for url, path in pkg["cdn_urls"].items()}
+CDN = {url.rsplit("/", 1)[0] + "/": path.parent for url, path in CDN_FILES.items()}
 # The lab's own settings for the test: render every cell (no virtual scrolling), no update checks.
 SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
@@ -102,6 +103,8 @@ def lab_page(browser, url: str, blocked: list[str]):
         target = r.request.url
         if target.startswith(url) or target.startswith(("data:", "blob:", "about:")):
             r.continue_()
+        elif target in CDN_FILES:
+            r.fulfill(path=str(CDN_FILES[target]))
         elif (folder := next((f for f in CDN if target.startswith(f)), None)) \
                 and (CDN[folder] / target.removeprefix(folder)).is_file():
             r.fulfill(path=str(CDN[folder] / target.removeprefix(folder)))

@@ -43,7 +43,7 @@ def chapter_profile(path: Path) -> dict:
             quiz_names += re.findall(r"quiz\.show\(\s*[\"'](\w+)[\"']", source)
         else:
             markdown += source + "\n"
-            if re.search(r"```\{solution(-start)?\}[^\n]*\n:class: dropdown", source):
+            if re.search(r"(?:```|:::)\{solution(-start)?\}[^\n]*\n:class: dropdown", source):
                 collapsed_solutions += 1
     questions: Counter[str] = Counter()
     for name in quiz_names:

@@ -29,7 +29,7 @@ from nbformat import NotebookNode
 from . import _quizapi
 from ._assign import INSTRUCTOR_DIR, MANIFEST
 from ._chapters import cell_info, read_notebook
-from ._execute import CellRun, execute
+from ._sandbox import CellRun
 from ._files import Writer
 from .tags import COURSEKIT_KEY, ROLE_CHECK
 

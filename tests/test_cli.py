@@ -79,7 +79,7 @@ def test_assign_then_grade_without_executing(capsys: pytest.CaptureFixture[str],
         "amir,ch99-q-1,0.5,1,Partly correct (50%).\n")
     code, _, err = run(capsys, "grade", tmp_path / "in", "--assignment", hw,
                        "--out", tmp_path / "grades", "--no-execute")
-    assert code == 1 and "grades.csv already exist; pass --force to overwrite" in err
+    assert code == 1 and "grades.csv already exist; pass --resume to finish that run or --force" in err
 
 
 def test_errors_are_one_line_messages(capsys: pytest.CaptureFixture[str],

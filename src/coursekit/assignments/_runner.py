@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         nb = nbformat.reads(notebook.decode("utf-8"), as_version=4)
         execute(nb, args.workdir / "work", args.workdir / "answers.jsonl", args.timeout,
                 report)
-    except Exception as exc:  # noqa: BLE001 - reported to the grader as this notebook's error
+    except Exception as exc:  # reported to the grader as this notebook's error
         report({"cells": {}, "stopped": f"the notebook could not be run: "
                                         f"{type(exc).__name__}: {str(exc)[:300]}"})
         return 2

@@ -13,6 +13,7 @@ kernel kills every process of a pid namespace whose init dies).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -149,9 +150,18 @@ class Sandbox:
 
     def __init__(self, limits: Limits, hidden: list[Path], unsafe: bool = False) -> None:
         self.limits, self.unsafe = limits, unsafe
+        self._live: set[subprocess.Popen[bytes]] = set()
+        self._lock = threading.Lock()
         self.hidden = [*hidden, Path.home(), *_quiz_folders()]
         if not unsafe:
             self._self_test()
+
+    def kill_all(self) -> None:
+        """Kill every sandbox still running (on Ctrl-C or an error in the grader)."""
+        with self._lock:
+            live = list(self._live)
+        for process in live:
+            _kill_group(process)
 
     def _command(self, inner: list[str], uid: int | None) -> list[str]:
         env = {"PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
@@ -216,6 +226,8 @@ class Sandbox:
                                            cwd=workdir or "/")
             finally:
                 os.close(write_fd)
+            with self._lock:
+                self._live.add(process)
             sink: dict[str, Any] = {}
             reader = threading.Thread(target=_read_capped, args=(
                 read_fd, limits.max_output_mb << 20, sink), daemon=True)
@@ -234,6 +246,8 @@ class Sandbox:
                 _kill_group(process)
                 if uid is not None:
                     _kill_uid(uid)
+                with self._lock:
+                    self._live.discard(process)
             reader.join(timeout=30)
             errors.seek(0)
             stderr = errors.read(4000).decode("utf-8", "replace")
@@ -283,10 +297,8 @@ def _parse(data: bytes, size: int, cap: int) -> NotebookRun:
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     process.wait()
 
 

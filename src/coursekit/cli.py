@@ -256,6 +256,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         _say(f"coursekit {args.command}: error: {message}")
         return 1
+    except KeyboardInterrupt:
+        hint = " (finished students are kept: run again with --resume)" \
+            if args.command == "grade" else ""
+        _say(f"coursekit {args.command}: interrupted{hint}")
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,7 +3,8 @@
 Names are people: an id keeps its Unicode (normalised to NFC), spaces and case, so ``Иван``,
 ``Пётр`` and ``张伟`` are three students and ``Mary Ann`` and ``Mary_Ann`` are two. Nothing is
 merged or dropped silently: two submissions that map to one id, a name that is not valid
-UTF-8 and a hidden entry that holds notebooks are each reported, naming the files.
+UTF-8, a hidden entry that holds notebooks and a symbolic link (which could point at the
+answer key or a classmate's work) are each reported, naming the files.
 """
 
 from __future__ import annotations
@@ -110,6 +111,15 @@ def load_roster(path: Path) -> Roster:
     return Roster(path, ids)
 
 
+def _links(entry: Path) -> list[Path]:
+    """Symbolic links in a submission (never followed: one could point at the answer key)."""
+    if entry.is_symlink():
+        return [entry]
+    if not entry.is_dir():
+        return []
+    return sorted(p for p in entry.rglob("*") if p.is_symlink())
+
+
 def _notebook_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".ipynb", ".json")
                   and ".ipynb_checkpoints" not in p.parts and p.is_file()
@@ -149,10 +159,17 @@ def discover(submissions: Path, roster: Roster | None = None
         stem = entry.name if entry.is_dir() else entry.name[:-len(".ipynb")]
         if not _readable(stem):
             problems.append(Problem(display_name(stem), [shown],
-                                    f"the name {shown!r} is not readable text (not UTF-8 or "
+                                    f"the name '{shown}' is not readable text (not UTF-8 or "
                                     "control characters); rename it and grade again"))
             continue
         ident = student_id(stem)
+        links = _links(entry)
+        if links:
+            shown_links = ", ".join(repr(display_name(str(p.relative_to(submissions))))
+                                    for p in links[:3])
+            problems.append(Problem(ident, [shown], f"{shown_links} is a symbolic link; links "
+                                    "are never followed: hand in the files themselves"))
+            continue
         if roster is not None:
             mapped = roster.lookup(stem)
             if mapped is None:

@@ -386,8 +386,9 @@ def test_attacks_are_contained(hostile_run: dict) -> None:
     assert MARK.encode() not in hostile_run["after"]
     assert not hostile_run["home_mark"].exists()
     assert not (Path.home() / MARK).exists() and not (REPO / MARK).exists()
+    sources = hostile_run["subs"]  # the attacks' own notebooks spell the marker
     for path in hostile_run["tmp"].rglob("*"):
-        if path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink() and sources not in path.parents:
             assert MARK.encode() not in path.read_bytes(), f"{path} was written by an attack"
     assert not (hostile_run["out"] / ".progress" / "x.json").exists()
     assert hostile_run["received"] == [], "a sandbox reached the host's loopback"
@@ -424,7 +425,8 @@ def test_awkward_but_honest_answers_are_rows_not_crashes(hostile_run: dict) -> N
     assert all(r["feedback"] for r in nested)
     malformed = [r for r in rows if r["student"] == "only_malformed"]
     assert len(malformed) == 4 and all(r["feedback"].startswith(
-        "not graded: 98-fixture-visits.ipynb was not graded: malformed notebook")
+        "not graded: only_malformed/98-fixture-visits.ipynb: malformed notebook: not a "
+        "readable Jupyter notebook")
         for r in malformed)
 
 

@@ -147,7 +147,8 @@ def _grade_one(sub: Submission, ctx: _Context) -> tuple[StudentResult, str, str]
     loaded, result.skipped = _load(sub, ctx.root, manifest)
     notes = [f"{name} was not graded: {reason}" for name, reason in result.skipped]
     if not loaded.notebooks and not loaded.responses:
-        why = "; ".join(notes) or "no notebook or quiz answers file handed in"
+        why = "; ".join(f"{name}: {reason}" for name, reason in result.skipped) or \
+            "no notebook or quiz answers file handed in"
         result.rows = [Row(sub.student, i["id"], 0.0, float(i["points"]),
                            f"not graded: {why}") for i in auto]
     else:

@@ -157,7 +157,7 @@ def test_grade_unsafe_flag_is_explained(capsys: pytest.CaptureFixture[str],
     hw = tmp_path / "hw"
     run(capsys, "assign", "--book", FIXTURE, "--items", "ch99-ex-1", "--out", hw, "--name", "hw")
     (tmp_path / "in" / "amir").mkdir(parents=True)
-    shutil.copy(hw / "ch99-ex-1.ipynb", tmp_path / "in" / "amir" / "hw.ipynb")
+    shutil.copy(hw / "hw.ipynb", tmp_path / "in" / "amir" / "hw.ipynb")
     monkeypatch.setattr(_sandbox, "_bwrap", lambda: None)
     code, _, err = run(capsys, "grade", tmp_path / "in", "--assignment", hw,
                        "--out", tmp_path / "g")

@@ -101,8 +101,23 @@ def _needed() -> list[Path]:
 
     paths = [Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent,
              Path(coursekit.__file__).resolve().parent.parent]
-    paths += [Path(p) for p in sys.path if p and Path(p).is_dir()]
+    # site-packages only: other sys.path entries (the current folder) could be a hidden one
+    paths += [Path(p) for p in sys.path if "-packages" in Path(p).name and Path(p).is_dir()]
     return _existing(paths)
+
+
+def _bind_needed(args: list[str], needed: list[Path], covers: list[Path]) -> None:
+    """Bind each needed folder that lies under one of ``covers`` back in, read-only."""
+    made: set[Path] = set()
+    for need in needed:
+        cover = next((c for c in covers if _under(need, c)), None)
+        if cover is None:
+            continue
+        for parent in reversed(need.parents):
+            if _under(parent, cover) and parent != cover and parent not in made:
+                args += ["--perms", "0755", "--dir", str(parent)]
+                made.add(parent)
+        args += ["--ro-bind", str(need), str(need)]
 
 
 def _mount_args(hidden: list[Path], scratch_bytes: int) -> list[str]:
@@ -112,19 +127,13 @@ def _mount_args(hidden: list[Path], scratch_bytes: int) -> list[str]:
     args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     for path in hide:
         args += ["--tmpfs", str(path)]
-    made: set[Path] = set()
-    for need in _needed():
-        cover = next((h for h in hide if _under(need, h) and need != h), None)
-        if cover is None:
-            if any(need == h for h in hide):
-                args += ["--ro-bind", str(need), str(need)]
-            continue
-        for parent in reversed(need.parents):
-            if _under(parent, cover) and parent != cover and parent not in made:
-                args += ["--perms", "0755", "--dir", str(parent)]
-                made.add(parent)
-        args += ["--ro-bind", str(need), str(need)]
+    needed = _needed()
+    _bind_needed(args, [n for n in needed if not _under(n, Path("/tmp"))], hide)
+    for path in hide:  # hidden again if it lies inside a folder bound back in
+        if any(_under(path, n) and path != n for n in needed):
+            args += ["--tmpfs", str(path)]
     args += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/tmp"]
+    _bind_needed(args, [n for n in needed if _under(n, Path("/tmp"))], [Path("/tmp")])
     return args
 
 

@@ -101,6 +101,7 @@ def execute(nb: NotebookNode, workdir: Path, log: Path, timeout: int,
                 state["stopped"] = f"the kernel died in an earlier cell (cell {index})"
             records, offset = _read_new(log, offset)
             cells[str(index)] = {"records": records, "error": error or _first_error(cell)}
+            cell.outputs = []  # only the answers and the first error leave the sandbox
             if state["stopped"]:
                 for later in code[code.index(index) + 1:]:
                     cells[str(later)] = {"records": [], "error": f"not run: {state['stopped']}"}

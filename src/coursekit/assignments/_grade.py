@@ -26,7 +26,7 @@ from typing import Any
 
 import nbformat
 
-from . import _quizapi
+from . import _quizapi, transforms
 from ._assign import INSTRUCTOR_DIR, MANIFEST
 from ._chapters import cell_info, read_notebook
 from ._files import OutputExistsError, check_output_folder, mark
@@ -41,6 +41,8 @@ __all__ = ["GradeReport", "grade", "load_manifest"]
 log = logging.getLogger("coursekit.grade")
 #: Largest answers file read (bytes); bigger ones are reported, not parsed.
 MAX_ANSWERS_BYTES = 5_000_000
+#: Largest notebook read (bytes).
+MAX_NOTEBOOK_BYTES = 100 << 20
 
 
 @dataclass
@@ -101,6 +103,8 @@ def _load(sub: Submission, root: Path, manifest: dict[str, Any]) -> tuple[Loaded
         rel = str(path.relative_to(root))
         if path.suffix == ".ipynb":
             try:
+                if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+                    raise ValueError(f"{path}: larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
                 nb = read_notebook(path)
             except ValueError as exc:
                 skipped.append([rel, f"malformed notebook: {str(exc).split(': ', 1)[-1]}"])
@@ -156,7 +160,8 @@ def _grade_one(sub: Submission, ctx: _Context) -> tuple[StudentResult, str, str]
         if ctx.sandbox is not None:
             runs = {}
             for path, nb in loaded.notebooks:
-                runs[path] = ctx.sandbox.run(nbformat.writes(nb).encode("utf-8"))
+                source = nbformat.writes(transforms.clear_outputs(nb)).encode("utf-8")
+                runs[path] = ctx.sandbox.run(source)
                 if runs[path].problem:
                     notes.append(f"{path.relative_to(ctx.root)}: {runs[path].problem}")
         for item in auto:

@@ -64,6 +64,8 @@ def _writer(fd: int) -> Any:
     def report(state: dict[str, Any]) -> None:
         line = json.dumps({"format": FORMAT, **state}, ensure_ascii=False, allow_nan=False)
         pipe.write(line.encode("utf-8") + b"\n")
+        report.last = json.loads(line)  # type: ignore[attr-defined]
+    report.last = {"cells": {}}  # type: ignore[attr-defined]
     return report
 
 
@@ -102,8 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         execute(nb, args.workdir / "work", args.workdir / "answers.jsonl", args.timeout,
                 report)
     except Exception as exc:  # reported to the grader as this notebook's error
-        report({"cells": {}, "stopped": f"the notebook could not be run: "
-                                        f"{type(exc).__name__}: {str(exc)[:300]}"})
+        last = {k: v for k, v in report.last.items() if k in ("cells",)}
+        report({**last, "stopped": f"the run stopped: {type(exc).__name__}: "
+                                   f"{str(exc)[:300]}"})
         return 2
     return 0
 

@@ -188,6 +188,36 @@ def test_answers_round_trip_without_pickle() -> None:
     assert isinstance(_answers.decode(_answers.encode(object())), _answers.Unreadable)
 
 
+def test_pandas_answers_keep_their_dtypes() -> None:
+    """An honest answer with durations, dates, time zones or categories survives the trip."""
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"country": ["A", "B"], "gap": pd.to_timedelta([1, None], unit="D"),
+         "day": pd.to_datetime(["1992-01-01", "1994-03-05"]),
+         "local": pd.to_datetime(["1992-01-01", "1994-03-05"]).tz_localize("Asia/Almaty"),
+         "share": [0.5, np.nan], "kind": pd.Categorical(["x", "y"])},
+        index=pd.Index([10, 20], name="row"))
+    wire = json.loads(json.dumps(_answers.encode(frame)))
+    pd.testing.assert_frame_equal(_answers.decode(wire), frame)
+    series = pd.Series([3, 5], index=["A", "B"], name="visits")
+    pd.testing.assert_series_equal(_answers.decode(_answers.encode(series)), series)
+    multi = pd.DataFrame({"v": [1, 2]},
+                         index=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)], names=["x", "y"]))
+    pd.testing.assert_frame_equal(_answers.decode(_answers.encode(multi)), multi)
+
+
+@pytest.mark.parametrize("damaged", [
+    {"$": "dataframe", "v": {"columns": [1]}}, {"$": "list", "v": 5},
+    {"$": "dict", "v": [[[1, [2]], 3]]}, {"$": "series", "v": None},
+    {"$": "dataframe", "v": {"columns": ["a"], "data": [{"dtype": "timedelta64[zz]", "v": [1]}],
+                             "index": {"dtype": "int64", "v": [0]}, "index_names": [None]}},
+])
+def test_damaged_answers_are_unreadable_never_a_crash(damaged: dict) -> None:
+    assert isinstance(_answers.decode(damaged), _answers.Unreadable)
+
+
 # -- list ------------------------------------------------------------------------------------
 
 def test_list_items_of_the_fixture_book() -> None:

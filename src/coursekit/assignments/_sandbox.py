@@ -36,6 +36,8 @@ __all__ = ["CellRun", "Limits", "NotebookRun", "Sandbox", "SandboxUnavailable"]
 #: Environment variables passed into the sandbox when set (public data locations).
 PASS_ENV = ("COURSEKIT_DATA_DIR", "COURSEKIT_SEEDS_DIR", "LANG")
 _UID_BASE = 1_900_000_000
+#: The repository's bank folder (hidden from every sandbox when coursekit runs from a checkout).
+BANK_FOLDER = "instructor-bank"
 
 
 class SandboxUnavailable(RuntimeError):
@@ -330,10 +332,13 @@ def _kill_uid(uid: int) -> None:
 
 
 def _quiz_folders() -> list[Path]:
-    """Where this coursekit reads quiz files (they may hold keys until the bank holds them)."""
+    """Where this coursekit reads quiz files, and the repository's own instructor bank next
+    to them in a checkout (keys that no sandbox may read)."""
+    import coursekit
     from coursekit._resources import resource_path
 
-    return [resource_path("quizzes")]
+    checkout = Path(coursekit.__file__).resolve().parent.parent.parent
+    return [resource_path("quizzes"), checkout / BANK_FOLDER]
 
 
 @functools.cache

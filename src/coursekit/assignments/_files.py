@@ -102,8 +102,7 @@ class Writer:
             shown = ", ".join(str(self.root / p) for p in clash[:5])
             more = f" and {len(clash) - 5} more" if len(clash) > 5 else ""
             raise OutputExistsError(f"{shown}{more} already exist; pass --force to overwrite")
-        if clash or self.force:
-            check_output_folder(self.root, self.protected, force=self.force)
+        check_output_folder(self.root, self.protected, force=self.force)
 
     def write(self) -> list[Path]:
         self.check()

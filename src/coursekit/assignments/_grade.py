@@ -231,7 +231,10 @@ def grade(
     manifest = load_manifest(assignment)
     quizzes = _load_quizzes(assignment, manifest, bank)
     protected = [submissions, assignment, *([bank] if bank else [])]
-    check_output_folder(out, protected, force=force)
+    resolved = check_output_folder(out, protected, force=force)
+    for inside in (submissions, assignment):
+        if inside.resolve() in resolved.parents:
+            raise ValueError(f"--out {out}: inside {inside}; choose a folder outside it")
     roster_map = load_roster(roster) if roster is not None else None
     subs, problems, ignored = discover(submissions, roster_map)
     order = sorted([s.student for s in subs] + ["\0".join(["!", *p.names]) for p in problems],

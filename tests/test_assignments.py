@@ -572,6 +572,10 @@ def test_limits_must_be_positive(submissions: tuple[Path, Path], tmp_path: Path)
         with pytest.raises(ValueError, match=f"{flag} must be a positive whole number"):
             grade(subs, hw, tmp_path / "g", **kwargs)
     assert not (tmp_path / "g").exists()
+    for out in (subs / "grades", hw, subs):
+        with pytest.raises(ValueError, match="choose a"):
+            grade(subs, hw, out, execute_code=False)
+    assert not (subs / "grades").exists()
 
 
 def test_grade_refuses_to_run_code_without_a_sandbox(submissions: tuple[Path, Path],

@@ -80,8 +80,7 @@ def _cmd_assign(args: argparse.Namespace) -> int:
 # -- grade -----------------------------------------------------------------------------------
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from coursekit.assignments import grade
-    from coursekit.assignments._sandbox import Limits
+    from coursekit.assignments import Limits, grade
 
     limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
                     memory_mb=args.memory_mb, max_procs=args.max_procs,

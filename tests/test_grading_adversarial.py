@@ -330,9 +330,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     (subs / "only_malformed" / CH98).write_text('{"cells": [ oops')
     before = _digest(subs)
     status = _git_status()
-    started = time.monotonic()
     report = grade(subs, hw, out, limits=LIMITS, jobs=2)
-    seconds = time.monotonic() - started
     finished = (out / "grades.csv").read_bytes()
     time.sleep(7)  # the background attacks wake after 4-5 s
     stop.set()
@@ -340,7 +338,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"rows": _rows(out / "grades.csv"), "report": report, "out": out, "subs": subs,
             "finished": finished, "after": (out / "grades.csv").read_bytes(),
             "before": before, "digest_after": _digest(subs), "home_mark": home_mark,
-            "received": received, "tmp": tmp, "attacks": sorted(attacks), "seconds": seconds,
+            "received": received, "tmp": tmp, "attacks": sorted(attacks),
             "status_before": status, "status_after": _git_status()}
 
 
@@ -405,8 +403,6 @@ def test_timeouts_stop_the_notebook_instead_of_costing_every_cell(hostile_run: d
     assert _feedback(rows, "slow_check", "ch98-ex-3") == (
         "the check cell timed out: the cell ran over the 8 s limit")
     assert _feedback(rows, "slow_answer", "ch98-ex-3") == "Not quite."
-    # 28 notebooks, three of them hitting the 8 s cell limit, on two workers
-    assert hostile_run["seconds"] < 240
 
 
 def test_my_attack_symlink_to_the_answer_key_is_reported_not_followed(

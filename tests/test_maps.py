@@ -14,6 +14,7 @@ from pathlib import Path
 import folium
 import pandas as pd
 import pytest
+from _support import raw_html, sample_maps, sphinx_project
 
 from coursekit import data, maps, sources
 from coursekit._resources import resource_path
@@ -94,17 +95,6 @@ def test_fergana_enclaves_survive_simplification(iso3: str, lon: float, lat: flo
 
 
 # --------------------------------------------------------------------------- the CourseMap contract
-
-
-def sample_maps() -> dict[str, maps.CourseMap]:
-    """One map of every kind; the browser test draws the same set."""
-    return {
-        "installations": maps.installations_map(),
-        "installations-2004": maps.installations_map(2004),
-        "membership": maps.membership_map("csto", ["2003-01-01", "2013-01-01"]),
-        "events": maps.events_map(),
-        "route": maps.route_map("northern-route"),
-    }
 
 
 @pytest.fixture(scope="module")
@@ -415,35 +405,16 @@ def test_cdn_map_comes_from_the_manifest(tmp_path: Path):
         load_cdn_map(tmp_path)
 
 
-def _sphinx_project(root: Path, pages: dict[str, str]) -> Path:
-    root.mkdir(parents=True)
-    (root / "conf.py").write_text(
-        "extensions = ['coursekit.sphinxext']\n"
-        "html_theme = 'basic'\n"
-        f"coursekit_vendor_dir = {str(VENDOR)!r}\n"
-        "exclude_patterns = ['_build']\n"
-    )
-    for name, body in pages.items():
-        path = root / f"{name}.rst"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body)
-    return root
-
-
-def _raw(fragment: str) -> str:
-    return ".. raw:: html\n\n" + "".join(f"   {line}\n" for line in fragment.splitlines()) + "\n"
-
-
 @pytest.mark.slow
 def test_sphinx_build_publishes_vendor_and_rewrites_per_page(tmp_path: Path):
     from sphinx.cmd.build import build_main
 
     fragment = folium.Map()._repr_html_()
-    _sphinx_project(
+    sphinx_project(
         tmp_path / "src",
         {
-            "index": "Home\n====\n\n.. toctree::\n\n   chapters/one\n\n" + _raw(fragment),
-            "chapters/one": "One\n===\n\n" + _raw(fragment),
+            "index": "Home\n====\n\n.. toctree::\n\n   chapters/one\n\n" + raw_html(fragment),
+            "chapters/one": "One\n===\n\n" + raw_html(fragment),
         },
     )
     out = tmp_path / "html"
@@ -461,9 +432,9 @@ def test_sphinx_build_publishes_vendor_and_rewrites_per_page(tmp_path: Path):
 def test_sphinx_build_warns_about_remaining_external_assets(tmp_path: Path):
     from sphinx.cmd.build import build_main
 
-    _sphinx_project(
+    sphinx_project(
         tmp_path / "src",
-        {"index": "Home\n====\n\n" + _raw('<script src="https://cdn.example.org/lib.js"></script>')},
+        {"index": "Home\n====\n\n" + raw_html('<script src="https://cdn.example.org/lib.js"></script>')},
     )
     out = tmp_path / "html"
     status = build_main(["-q", "-W", "-b", "html", str(tmp_path / "src"), str(out)])

@@ -17,6 +17,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.coursekit-installed
 JB_FLAGS := -W -n --keep-going
 PORT ?= 8000
+# make test's pytest options (bench/run.py runs the same): two workers, one test file at a time each
+PARALLEL := -n 2 --dist loadfile
 
 .PHONY: setup book book-if-missing test test-fast serve check lint bench bench-tests binder-check browser-deps clean student-edition instructor-edition
 
@@ -42,7 +44,7 @@ browser-deps:
 	@bash scripts/ensure_browser_deps.sh
 
 test: setup browser-deps book
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not browser and not slow and not book"

@@ -44,6 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RESULTS = REPO / "bench" / "results.json"
 TEST_COMMAND_BUDGET_S = 8 * 60
+PARALLEL = ["-n", "2", "--dist", "loadfile"]  # as PARALLEL in the Makefile (make test)
 sys.path.insert(0, str(REPO / "tests"))
 from _support import CHROMIUM_ARGS, find_chromium, offline_context, toc_pages  # noqa: E402
 
@@ -78,7 +79,7 @@ def test_command(book: Path) -> dict[str, object]:
     """Wall time of the test command in ``book`` (its book already built), and of nbval alone."""
     pytest = [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     load_before = load_average()
-    seconds = timed(pytest, cwd=book, env=copy_env(book))
+    seconds = timed([*pytest, *PARALLEL], cwd=book, env=copy_env(book))
     return {"test_command_s": seconds, "test_command_load": [load_before, load_average()],
             "nbval_s": timed([*pytest, "chapters"], cwd=book, env=copy_env(book))}
 

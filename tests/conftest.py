@@ -6,10 +6,13 @@ whole session; axe-core is required wherever browser tests run.
 
 Tests that use the ``built_book`` fixture are marked ``book`` automatically, so
 ``make test-fast`` (``-m "not browser and not slow and not book"``) never needs ``_build``.
+``make test`` runs the suite on two workers (pytest-xdist, one file per worker at a time, so a
+notebook's cells and a module's fixtures stay together).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +27,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "built_book" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.book)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # In parallel runs (make test: -n 2 --dist loadfile) the files holding slow tests go
+        # first, so the longest one (the Binder environment) overlaps the rest of the suite.
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session")

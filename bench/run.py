@@ -50,9 +50,13 @@ from _support import CHROMIUM_ARGS, find_chromium, offline_context, toc_pages  #
 
 
 def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
+    """Wall time of ``cmd``; if it fails, its output is printed and the benchmark stops."""
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env=env)
+    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          env=env)
+    if done.returncode:
+        print(done.stdout[-20000:], file=sys.stderr)
+        raise SystemExit(f"bench: {' '.join(cmd)} failed with exit status {done.returncode}")
     return time.perf_counter() - start
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from coursekit import _gate
+from coursekit._resources import resource_path
 from coursekit.errors import InputError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -97,3 +98,11 @@ def test_a_crashing_check_fails_the_gate_by_name(book: Path, monkeypatch):
         "the quizzes check could not run: RuntimeError: disk on fire"]
     with pytest.raises(InputError, match=r"'bank'.*datasets, routes"):
         _gate.run_all(book, only=["bank"])
+
+
+def test_a_book_without_data_is_checked_against_the_shipped_datasets():
+    """``coursekit check --book`` on a book with chapters only (the assignments fixture)."""
+    fixture = REPO / "tests" / "fixtures" / "assign" / "book"
+    assert not (fixture / "data").exists()
+    assert _gate.data_dir(fixture) == resource_path("data")
+    assert [str(p) for p in _gate.run_all(fixture)] == []

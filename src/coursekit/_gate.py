@@ -12,8 +12,10 @@
   (:func:`coursekit.sources.verify_notebook_excerpts`);
 - ``quizzes``: every ``chapters/quizzes/*.yml`` loads (:func:`coursekit.quiz.load`).
 
-Each check reports problems instead of stopping at the first, and a check that crashes is a
-problem too, so the gate never says "ok" about something it did not check.
+The data checks read ``root/data``; a book without a ``data/`` folder uses the datasets
+coursekit ships (what its chapters load). Each check reports problems instead of stopping at
+the first, and a check that crashes is a problem too, so the gate never says "ok" about
+something it did not check.
 """
 
 from __future__ import annotations
@@ -42,10 +44,17 @@ class GateProblem:
         return self.message
 
 
+def data_dir(root: Path) -> Path:
+    """``root/data``, or the datasets coursekit ships when the book has no ``data/`` folder."""
+    from coursekit._resources import resource_path
+
+    return root / "data" if (root / "data").is_dir() else resource_path("data")
+
+
 def check_datasets(root: Path) -> list[str]:
     from coursekit import data
 
-    return [str(p) for p in data.validate(root / "data")]
+    return [str(p) for p in data.validate(data_dir(root))]
 
 
 def check_routes(root: Path) -> list[str]:
@@ -54,7 +63,7 @@ def check_routes(root: Path) -> list[str]:
     from coursekit.maps import MapInputError
     from coursekit.maps._places import ROUTES_FILE, parse_routes, route_quotes
 
-    path = root / ROUTES_FILE
+    path = data_dir(root) / "routes.yml"
     if not path.is_file():
         return [f"{ROUTES_FILE}: missing (coursekit.maps.route_map reads it)"]
     try:
@@ -74,7 +83,7 @@ def check_routes(root: Path) -> list[str]:
 
 def check_boundaries(root: Path) -> list[str]:
     file = "data/boundaries.geojson"
-    path = root / file
+    path = data_dir(root) / "boundaries.geojson"
     try:
         collection = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

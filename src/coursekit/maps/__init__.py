@@ -21,24 +21,24 @@ ids), ``_draw`` (outlines, legends, symbols), ``_places`` (datasets, boundaries,
 
 from __future__ import annotations
 
-from coursekit.maps._draw import OUTLINE, PALETTE, RUSSIA_COLOUR, SHAPES
+from coursekit.maps._draw import OUTLINE as OUTLINE
+from coursekit.maps._draw import PALETTE as PALETTE
+from coursekit.maps._draw import RUSSIA_COLOUR as RUSSIA_COLOUR
+from coursekit.maps._draw import SHAPES as SHAPES
 from coursekit.maps._events import events_map
-from coursekit.maps._folium import JQUERY_JS, LEAFLET_CSS, LEAFLET_JS, MapInputError
+from coursekit.maps._folium import JQUERY_JS as JQUERY_JS
+from coursekit.maps._folium import LEAFLET_CSS as LEAFLET_CSS
+from coursekit.maps._folium import LEAFLET_JS as LEAFLET_JS
+from coursekit.maps._folium import MapInputError
 from coursekit.maps._installations import installations_map
 from coursekit.maps._memberships import membership_map, membership_maps
 from coursekit.maps._places import boundaries, routes
-from coursekit.maps._result import HEIGHT, CourseMap, CourseMapGrid
+from coursekit.maps._result import HEIGHT as HEIGHT
+from coursekit.maps._result import CourseMap, CourseMapGrid
 from coursekit.maps._route import route_map
 
+# The public names, as before the split; the constants above stay importable as attributes.
 __all__ = [
-    "HEIGHT",
-    "JQUERY_JS",
-    "LEAFLET_CSS",
-    "LEAFLET_JS",
-    "OUTLINE",
-    "PALETTE",
-    "RUSSIA_COLOUR",
-    "SHAPES",
     "CourseMap",
     "CourseMapGrid",
     "MapInputError",

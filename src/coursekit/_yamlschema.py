@@ -10,6 +10,7 @@ import functools
 import json
 import re
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -21,8 +22,12 @@ __all__ = ["field_path", "first_error", "line_of", "load_yaml"]
 
 
 @functools.cache
-def _validator(schema: str) -> jsonschema.Draft202012Validator:
-    text = resources.files("coursekit").joinpath("schemas", schema).read_text(encoding="utf-8")
+def _validator(schema: str | Path) -> jsonschema.Draft202012Validator:
+    """The validator of ``schema``: a file name in ``coursekit/schemas/`` or a path."""
+    if isinstance(schema, Path):
+        text = schema.read_text(encoding="utf-8")
+    else:
+        text = resources.files("coursekit").joinpath("schemas", schema).read_text(encoding="utf-8")
     loaded = json.loads(text)
     jsonschema.Draft202012Validator.check_schema(loaded)
     return jsonschema.Draft202012Validator(loaded)
@@ -58,8 +63,12 @@ def field_path(path: list[Any]) -> str:
 _NAMED = re.compile(r"^'([^']+)' is a required property|\('([^']+)'.* unexpected\)")
 
 
-def first_error(data: Any, schema: str) -> tuple[list[Any], str] | None:
-    """The document path and a readable message of the first schema violation, or None."""
+def first_error(data: Any, schema: str | Path) -> tuple[list[Any], str] | None:
+    """The document path and a readable message of the first schema violation, or None.
+
+    Violations are ordered by their place in the document (list items by index), a missing
+    required field before other faults at the same place.
+    """
     errors = sorted(_validator(schema).iter_errors(data), key=lambda e: (
         [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in e.absolute_path],
         e.validator != "required"))
@@ -73,6 +82,8 @@ def first_error(data: Any, schema: str) -> tuple[list[Any], str] | None:
     message = error.message
     if error.validator == "pattern":
         message = f"{error.instance!r} does not match the pattern {error.validator_value}"
+    elif error.validator == "enum":
+        message = f"{error.instance!r} is not one of: {', '.join(map(str, error.validator_value))}"
     elif error.validator == "anyOf":
         message = f"expected one of {json.dumps(error.validator_value)}"
     return path, message

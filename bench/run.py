@@ -19,8 +19,8 @@ Builds and the test command run in a temporary copy of the repository (like a fr
 Budgets: clean build <= 3 x (notebook execution + empty-book build); no-op rebuild < 10 s;
 first load of any chapter page < 1.5 MB; ``import coursekit`` < 1 s; test command <= 8 min.
 
-``python bench/run.py --tests-only`` (``make bench-tests``) measures only the clean build and
-the test command, and updates those figures in ``bench/results.json``.
+``python bench/run.py --tests-only`` (``make bench-tests``) builds the book in a fresh copy and
+measures only the test command there, and updates those figures in ``bench/results.json``.
 """
 
 from __future__ import annotations
@@ -198,11 +198,11 @@ def tests_only() -> int:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     with tempfile.TemporaryDirectory(prefix="coursekit-bench-") as tmp:
         book = copy_repo(Path(tmp) / "book")
-        results["clean_build_s"] = jb_build(book)
+        results["tests_only_build_s"] = jb_build(book)  # not the clean-build figure: no budget
         results.update(test_command(book))
     results.setdefault("budgets", {})["test_command"] = [results["test_command_s"], TEST_COMMAND_BUDGET_S]
     write_results(results)
-    print(f"clean build {results['clean_build_s']:.1f} s; test command {results['test_command_s']:.1f} s "
+    print(f"book build {results['tests_only_build_s']:.1f} s; test command {results['test_command_s']:.1f} s "
           f"(budget {TEST_COMMAND_BUDGET_S} s), nbval {results['nbval_s']:.1f} s; "
           f"load average before/after {results['test_command_load']}")
     return 0 if results["test_command_s"] <= TEST_COMMAND_BUDGET_S else 1

@@ -20,7 +20,7 @@ PORT ?= 8000
 # make test's pytest options (bench/run.py runs the same): two workers, one test file at a time each
 PARALLEL := -n 2 --dist loadfile
 
-.PHONY: setup book book-if-missing test test-fast serve check lint bench bench-tests binder-check browser-deps clean student-edition instructor-edition
+.PHONY: setup book book-if-missing sandbox-deps test test-fast serve check lint bench bench-tests binder-check browser-deps clean student-edition instructor-edition
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,7 +46,10 @@ browser-deps:
 test: setup browser-deps book
 	$(BIN)/python -m pytest $(PARALLEL)
 
-test-fast: setup
+sandbox-deps:
+	@bash scripts/ensure_browser_deps.sh --sandbox-only
+
+test-fast: setup sandbox-deps
 	$(BIN)/python -m pytest -m "not browser and not slow and not book"
 
 serve:
@@ -61,6 +64,7 @@ lint: setup
 
 bench: setup browser-deps book-if-missing
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/grading.py
 
 bench-tests: setup browser-deps book-if-missing
 	$(BIN)/python bench/run.py --tests-only

@@ -10,7 +10,8 @@
   focus countries are exactly the five Central Asian states;
 - ``excerpts``: every literal ``excerpt(...)`` in ``chapters/*.ipynb``
   (:func:`coursekit.sources.verify_notebook_excerpts`);
-- ``quizzes``: every ``chapters/quizzes/*.yml`` loads (:func:`coursekit.quiz.load`).
+- ``quizzes``: every ``chapters/quizzes/*.yml`` loads (:func:`coursekit.quiz.load`), with the
+  book's ``instructor-bank/`` when it has one.
 
 The data checks read ``root/data``; a book without a ``data/`` folder uses the datasets
 coursekit ships (what its chapters load). Each check reports problems instead of stopping at
@@ -131,11 +132,13 @@ def check_excerpts(root: Path) -> list[str]:
 
 def check_quizzes(root: Path) -> list[str]:
     from coursekit import quiz
+    from coursekit.assignments._quizapi import default_bank
 
     problems = []
+    bank = default_bank(root)  # the instructor bank, when the book has one, is checked with them
     for path in sorted((root / "chapters" / "quizzes").glob("*.yml")):
         try:
-            quiz.load(path)
+            quiz.load(path, bank=bank)
         except (ValueError, KeyError) as exc:  # QuizFileError is a ValueError
             problems.append(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
     return problems

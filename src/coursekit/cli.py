@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib
 import io
 import json
 import logging
@@ -115,22 +114,13 @@ def _cmd_edition(args: argparse.Namespace) -> int:
 # -- check -----------------------------------------------------------------------------------
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    """Validate quiz files (with the instructor bank, if the book has one), chapter exercise
-    metadata, every excerpt quoted in a chapter, and (through each module's ``check_all()``)
-    the data package."""
-    from coursekit import quiz
+    """Run the check gate (datasets, routes.yml, boundaries, excerpts, quizzes with the
+    instructor bank: :mod:`coursekit._gate`) and validate the chapters' exercise metadata."""
+    from coursekit._gate import run_all
     from coursekit.assignments import transforms
     from coursekit.assignments._chapters import load_catalog
-    from coursekit.assignments._quizapi import default_bank
 
-    problems: list[str] = []
-    folder = Path(args.book) / "chapters" / "quizzes"
-    bank = default_bank(Path(args.book))  # the instructor bank, validated with its quizzes
-    for path in sorted(folder.glob("*.yml")):
-        try:
-            quiz.load(path, bank=bank)
-        except _ERRORS as exc:
-            problems.append(str(exc))
+    problems: list[str] = [str(p) for p in run_all(args.book)]
     try:
         catalog = load_catalog(args.book)
         for chapter in catalog.chapters.values():
@@ -138,17 +128,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"chapters: {len(catalog.chapters)} checked, {len(catalog.items)} items")
     except _ERRORS as exc:
         problems.append(str(exc))
-    from coursekit.sources import verify_notebook_excerpts
-
-    chapters = sorted((Path(args.book) / "chapters").glob("*.ipynb"))
-    for notebook in chapters:
-        problems += verify_notebook_excerpts(notebook)
-    print(f"excerpts: checked in {len(chapters)} chapter notebooks")
-    for name in ("data", "sources", "maps"):
-        module = importlib.import_module(f"coursekit.{name}")
-        check_all = getattr(module, "check_all", None)
-        if callable(check_all):
-            problems += [str(p) for p in check_all() or []]
     for problem in problems:
         _say(problem)
     print("ok" if not problems else f"{len(problems)} problem(s)")

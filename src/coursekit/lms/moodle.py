@@ -100,9 +100,6 @@ def _question(item: Item, report: Report) -> ET.Element:
         _sub(q, "usecase", "0")
         for accepted in item.accept:
             _answer(q, accepted, 100, item.feedback_right)
-    if item.kind in ("numeric", "text") and item.feedback_wrong:
-        report.note(item.id, "feedback for a wrong answer is not exported: Moodle numerical "
-                    "and short-answer questions carry feedback only on the answers they accept")
     elif item.kind == "matching":
         _sub(q, "shuffleanswers", "true")
         texts = {t.id: t.text for t in item.targets}
@@ -130,6 +127,9 @@ def _question(item: Item, report: Report) -> ET.Element:
         report.note(item.id, "ordering needs the Moodle plugin qtype_ordering (not a standard "
                     "Moodle XML type); graded per item in its absolute position, while "
                     "coursekit gives credit per pair in the right relative order")
+    if item.kind in ("numeric", "text") and item.feedback_wrong:
+        report.note(item.id, "feedback for a wrong answer is not exported: Moodle numerical "
+                    "and short-answer questions carry feedback only on the answers they accept")
     return q
 
 

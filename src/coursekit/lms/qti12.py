@@ -1,15 +1,16 @@
 """Quiz banks as QTI 1.2 in the dialect Canvas (Classic Quizzes) imports.
 
-Canvas publishes no specification of its QTI dialect; the structure written here follows the
-files Canvas itself exports and the importer in Canvas's source (repository instructure/
-canvas-lms, the ``qti_exporter`` plugin, "QTI Migration Tool"), as also described by text2qti
-("Create quizzes in QTI format for Canvas from Markdown-based plain text",
-https://github.com/gpoore/text2qti): a zip with ``imsmanifest.xml`` (resource type
+Canvas publishes no specification of its QTI dialect. The structure written here follows
+Canvas's own importer and the Canvas-exported files in its test fixtures (repository
+instructure/canvas-lms, folder ``gems/plugins/qti_exporter``,
+https://github.com/instructure/canvas-lms/tree/master/gems/plugins/qti_exporter) and text2qti,
+"Create quizzes in QTI format for Canvas from Markdown-based plain text"
+(https://github.com/gpoore/text2qti): a zip with ``imsmanifest.xml`` (resource type
 ``imsqti_xmlv1p2``) and one ``<questestinterop>`` assessment per chapter; every ``<item>`` names
 its Canvas type in ``itemmetadata/qtimetadata`` (``question_type``, ``points_possible``), its
 choices in ``presentation`` and its key as ``respcondition``s setting ``SCORE`` (0-100), with
 ``itemfeedback`` ``general_fb`` (explanation), ``correct_fb``, ``general_incorrect_fb`` and
-``<answer>_fb``. Import it in Canvas under Settings > Import Course Content > QTI .zip file.
+``<answer>_fb``. Canvas imports the zip as course content of type QTI.
 
 Mapping: single and evidence -> ``multiple_choice_question``; multiple ->
 ``multiple_answers_question``; truefalse -> ``true_false_question``; numeric ->

@@ -533,3 +533,8 @@ def test_cli_exports_quizzes_and_grades(tmp_path, term, capsys):
     assert main(["export", "grades", "--format", "canvas", "--grades", str(grades),
                  "--roster", str(roster), "--out", str(tmp_path / "g.csv")]) == 1
     assert "--force" in capsys.readouterr().err
+    assert main(["export", "moodle", "--book", str(ROOT), "--chapter", "all",
+                 "--out", str(tmp_path / "all.xml")]) == 0
+    found = [q.findtext("name/text") for q in ET.parse(tmp_path / "all.xml").getroot()
+             if q.get("type") != "category"]
+    assert {f[:4] for f in found} == set(CHAPTERS)

@@ -242,7 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
         q = what.add_parser(name, help=f"quiz questions as {text} (contains answer keys)")
         book_option(q)
         q.add_argument("--chapter", action="append", required=True, metavar="chNN",
-                       help="chapter whose quiz to export (repeatable, or comma-separated)")
+                       help="chapter whose quiz to export (repeatable, comma-separated, "
+                       "or 'all')")
         q.add_argument("--bank", type=Path, help="instructor bank with the keys of assessed "
                        "items (default: BOOK/instructor-bank when it exists)")
         q.add_argument("--out", type=Path, required=True,

@@ -172,9 +172,16 @@ def to_item(q: Question, report: Report) -> Item:
 
 def load_chapters(chapters: Iterable[str], bank: Path | None,
                   book: Path | None = None) -> list[Quiz]:
-    """Load quizzes ``chNN`` (from ``book/chapters/quizzes`` when ``book`` is given) with the
-    keys of their assessed items merged from ``bank``."""
+    """Load quizzes ``chNN`` (from ``book/chapters/quizzes`` when ``book`` is given; ``all``
+    for every chapter quiz there) with the keys of their assessed items merged from ``bank``."""
     quizzes = []
+    chapters = list(chapters)
+    if "all" in chapters:
+        folder = Path(book or ".") / "chapters" / "quizzes"
+        chapters = sorted(p.stem for p in folder.glob("ch*.yml"))
+        if not chapters:
+            raise FileNotFoundError(f"{folder}: no chapter quizzes (chNN.yml)")
+        book = Path(book or ".")
     for name in chapters:
         source: str | Path = name
         if book is not None:

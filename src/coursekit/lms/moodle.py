@@ -1,4 +1,4 @@
-"""Quiz banks as Moodle XML (import under Question bank > Import > Moodle XML format).
+"""Quiz banks as Moodle XML (import into the question bank as "Moodle XML format").
 
 The structure follows Moodle's own documentation of the format: MoodleDocs, "Moodle XML
 format", https://docs.moodle.org/21/en/Moodle_XML_format (same text in the pages for other
@@ -83,8 +83,8 @@ def _question(item: Item, report: Report) -> ET.Element:
                 share if right else -share)
             _answer(q, option.text, fraction, option.feedback, rich=True)
         if item.kind == "multiple" and 100 % len(item.correct):
-            report.note(item.id, f"multiple answers: fractions of 100/{len(item.correct)} are "
-                        "rounded by Moodle to its nearest allowed grade")
+            report.note(item.id, f"multiple answers: each option is worth 100/{len(item.correct)}"
+                        " percent, written with 5 decimals")
     elif item.kind == "truefalse":
         for value in ("true", "false"):
             right = value == item.correct[0]

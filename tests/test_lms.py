@@ -538,3 +538,15 @@ def test_cli_exports_quizzes_and_grades(tmp_path, term, capsys):
     found = [q.findtext("name/text") for q in ET.parse(tmp_path / "all.xml").getroot()
              if q.get("type") != "category"]
     assert {f[:4] for f in found} == set(CHAPTERS)
+
+
+def test_the_grading_roster_with_lms_columns_serves_both_commands(term):
+    """One roster file: ``coursekit grade --roster`` reads submission -> student, the export
+    reads student -> LMS ids from the same file."""
+    from coursekit.assignments._roster import load_roster
+
+    _, roster = term
+    graded = load_roster(roster)
+    assert graded.lookup("petr") == "Пётр" and graded.lookup("wei") == "张伟"
+    people = lms.gradebook.read_roster(roster, "moodle")
+    assert set(graded.ids.values()) == set(people)

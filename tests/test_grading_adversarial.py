@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -30,13 +31,21 @@ from nbformat.v4 import new_code_cell
 
 from coursekit.assignments import assign, grade
 from coursekit.assignments._chapters import cell_info
-from coursekit.assignments._sandbox import _UID_BASE, Limits, Sandbox, SandboxUnavailable
+from coursekit.assignments._sandbox import (
+    _UID_BASE,
+    TAG_ENV,
+    Limits,
+    Sandbox,
+    SandboxUnavailable,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "assign" / "book"
 QUIZZES = FIXTURE / "chapters" / "quizzes"
 CH98 = "98-fixture-visits.ipynb"
 REPO = Path(__file__).resolve().parent.parent
 MARK = "ADV-PLANTED-7f3c"
+#: Tags this module's sandboxes, so that a parallel test's sandboxes are not counted as ours.
+TAG = f"adversarial-{os.getpid()}"
 LIMITS = Limits(cell_timeout=8, notebook_timeout=90, memory_mb=1536, max_procs=48,
                 max_output_mb=32)
 
@@ -264,7 +273,14 @@ def _sandbox_processes() -> list[int]:
             cmdline = (proc / "cmdline").read_bytes()
         except OSError:
             continue
-        if owner >= _UID_BASE or MARK.encode() in cmdline:
+        if not (owner >= _UID_BASE or MARK.encode() in cmdline):
+            continue
+        try:
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            environ = b""
+        other = f"{TAG_ENV}=".encode() in environ and f"{TAG_ENV}={TAG}".encode() not in environ
+        if not other:  # ours, or a process that cleared its environment: count it
             found.append(int(proc.name))
     return found
 
@@ -280,10 +296,16 @@ def _git_status() -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """Grade the hostile class once; every test below reads the outcome."""
     _sandbox_or_fail()
-    os.environ["COURSEKIT_QUIZZES_DIR"] = str(QUIZZES)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COURSEKIT_QUIZZES_DIR", str(QUIZZES))
+        patch.setenv(TAG_ENV, TAG)
+        yield _hostile_run(tmp_path_factory)
+
+
+def _hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     tmp = tmp_path_factory.mktemp("hostile")
     hw, subs, out = tmp / "hw", tmp / "submissions", tmp / "grades"
     home_mark = tmp / "host-mark.txt"
@@ -523,7 +545,7 @@ def test_ctrl_c_keeps_finished_students_and_resume_finishes(tmp_path: Path) -> N
                                                       "total = 10"), subs / name)
     command = [sys.executable, "-m", "coursekit.cli", "grade", str(subs), "--assignment",
                str(hw), "--out", str(out), "--timeout", "30"]
-    env = {**os.environ, "COURSEKIT_QUIZZES_DIR": str(QUIZZES)}
+    env = {**os.environ, "COURSEKIT_QUIZZES_DIR": str(QUIZZES), TAG_ENV: TAG}
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120

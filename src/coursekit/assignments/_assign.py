@@ -319,6 +319,8 @@ def assign(
         "notebooks": [{"file": f, "chapters": c} for f, c, _, _ in notebooks],
         "quizzes": quizzes,
         "banks": banks,
+        # where the bank came from: grade hides it (and the snapshot) from every sandbox
+        "bank_source": str(bank.resolve()) if bank is not None else None,
         "responses": {c.id: response_file(name, c.id) for c in used
                       if any(i.chapter == c.id and i.source == "quiz" for i in chosen)},
         "items": [i.as_dict() for i in chosen],

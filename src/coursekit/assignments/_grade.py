@@ -183,6 +183,17 @@ def _problem_result(problem: Problem, manifest: dict[str, Any]) -> StudentResult
                          key="\0".join(["!", *problem.names]))
 
 
+def _banks_to_hide(manifest: dict[str, Any], bank: Path | None) -> list[Path]:
+    """Every instructor bank a submission could guess the path of: the one given, the one the
+    assignment was made from (``manifest["bank_source"]``) and ``instructor-bank/`` in the
+    folder grading runs from."""
+    found = [bank] if bank else []
+    if manifest.get("bank_source"):
+        found.append(Path(manifest["bank_source"]))
+    found.append(Path.cwd() / _quizapi.DEFAULT_BANK)
+    return [p for p in found if p.exists()]
+
+
 def _sandbox_or_refuse(limits: Limits, hidden: list[Path], unsafe: bool) -> Sandbox:
     try:
         return Sandbox(limits, hidden)
@@ -246,7 +257,8 @@ def grade(
     sandbox = None
     if execute_code:
         sandbox = _sandbox_or_refuse(limits, [submissions, assignment, out,
-                                              *([bank] if bank else [])], unsafe_no_sandbox)
+                                              *_banks_to_hide(manifest, bank)],
+                                     unsafe_no_sandbox)
     fresh = not out.exists() or not any(out.iterdir())
     if force:
         store.clear()

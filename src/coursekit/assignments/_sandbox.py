@@ -37,6 +37,8 @@ __all__ = ["CellRun", "Limits", "NotebookRun", "Sandbox", "SandboxUnavailable"]
 #: Environment variables passed into the sandbox when set (public data locations).
 PASS_ENV = ("COURSEKIT_DATA_DIR", "COURSEKIT_SEEDS_DIR", "LANG")
 _UID_BASE = 1_900_000_000
+#: Environment variable naming the grading run that started a sandboxed process.
+TAG_ENV = "COURSEKIT_SANDBOX_TAG"
 #: The repository's bank folder (hidden from every sandbox when coursekit runs from a checkout).
 BANK_FOLDER = DEFAULT_BANK
 
@@ -123,18 +125,24 @@ def _bind_needed(args: list[str], needed: list[Path], covers: list[Path]) -> Non
         args += ["--ro-bind", str(need), str(need)]
 
 
+def _cover(path: Path) -> list[str]:
+    """bwrap arguments that hide ``path``: an empty folder over a folder, an empty file over a
+    file (a bank may be a single YAML file)."""
+    return ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]
+
+
 def _mount_args(hidden: list[Path], scratch_bytes: int) -> list[str]:
     hide = [p for p in sorted(_existing(hidden), key=lambda p: len(p.parts))
             if not _under(p, Path("/tmp")) and p != Path("/")]
     hide = [p for i, p in enumerate(hide) if not any(_under(p, q) for q in hide[:i])]
     args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     for path in hide:
-        args += ["--tmpfs", str(path)]
+        args += _cover(path)
     needed = _needed()
     _bind_needed(args, [n for n in needed if not _under(n, Path("/tmp"))], hide)
     for path in hide:  # hidden again if it lies inside a folder bound back in
         if any(_under(path, n) and path != n for n in needed):
-            args += ["--tmpfs", str(path)]
+            args += _cover(path)
     args += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/tmp"]
     _bind_needed(args, [n for n in needed if _under(n, Path("/tmp"))], [Path("/tmp")])
     return args
@@ -184,6 +192,9 @@ class Sandbox:
                "OMP_NUM_THREADS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
                "LANG": "C.UTF-8"}
         env.update({k: os.environ[k] for k in PASS_ENV if k in os.environ})
+        # Which grading run a sandboxed process belongs to (for tests and for an
+        # administrator's `ps e`); it grants nothing.
+        env[TAG_ENV] = os.environ.get(TAG_ENV) or f"coursekit-grade-{os.getpid()}"
         if self.unsafe:
             return inner
         command = [_bwrap(), "--unshare-net", "--unshare-pid", "--unshare-ipc",

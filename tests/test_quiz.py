@@ -157,7 +157,7 @@ def test_sentences_keep_initials_and_closing_brackets():
         ("demo-q-7", ["atc", "kant", "rats", "astana", "osh"], 1, "2000, 2002"),
         ("demo-q-7", ["kant", "atc", "rats", "astana", "osh"], 0.9, "pairs of events"),
         ("demo-q-7", ["osh", "astana", "rats", "kant", "atc"], 0, "pairs of events"),
-        ("demo-q-8", 2, 1, "avoided intervention"),
+        ("demo-q-8", 1, 1, "avoided intervention"),
         ("demo-q-8", "One proof of this argument", 1, "avoided intervention"),
         ("demo-q-8", 0, 0, "look for the one about June"),
     ],

@@ -150,10 +150,23 @@ def _message(error: jsonschema.ValidationError) -> str:
         return f"expected {error.validator_value!r}, got {error.instance!r:.60}"
     if error.validator == "pattern":
         return f"{error.instance!r:.60} does not match the pattern {error.validator_value}"
-    if error.validator == "anyOf" and error.absolute_path and "responses" in error.absolute_path:
+    if error.validator == "anyOf" and list(error.absolute_path)[:1] == ["responses"]:
         return (f"{error.instance!r:.60} is not an answer: expected text, a number, true/false, "
                 "a list of ids or a mapping {item: choice}")
+    if error.validator in ("maxLength", "maxItems", "maxProperties"):
+        unit = {"maxLength": "characters", "maxItems": "items", "maxProperties": "fields"}
+        return f"is too long: at most {error.validator_value} {unit[error.validator]}"
+    if error.validator == "type":
+        return f"expected {error.validator_value}, got {type(error.instance).__name__}"
     return error.message if len(error.message) < 200 else error.message[:200] + "..."
+
+
+def _answer_level(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """Report a bad answer as a whole (``responses.<id>``), not one branch of its ``anyOf``."""
+    while error.parent is not None and list(error.absolute_path)[:1] == ["responses"] and (
+            len(error.absolute_path) > 2 or error.parent.validator == "anyOf"):
+        error = error.parent
+    return error
 
 
 def validate(payload: Any, source: object = None) -> ResponseFile:
@@ -168,6 +181,7 @@ def validate(payload: Any, source: object = None) -> ResponseFile:
                                 f"{type(payload).__name__}", file=source)
     error = jsonschema.exceptions.best_match(_validator().iter_errors(payload))
     if error is not None:
+        error = _answer_level(error)
         if "format" not in payload:
             raise ResponseFileError(f"not a response file (no \"format\": {FORMAT!r})",
                                     file=source)

@@ -83,10 +83,16 @@ def _cmd_assign(args: argparse.Namespace) -> int:
 # -- grade -----------------------------------------------------------------------------------
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from coursekit.assignments import grade
+    from coursekit.assignments import Limits, grade
 
+    limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
+                    memory_mb=args.memory_mb, max_procs=args.max_procs,
+                    max_output_mb=args.max_output_mb)
+    options = {"bank": args.bank} if getattr(args, "bank", None) else {}
     report = grade(args.submissions, args.assignment, args.out, execute_code=args.execute,
-                   timeout=args.timeout, force=args.force, progress=_say, bank=args.bank)
+                   limits=limits, force=args.force, resume=args.resume, jobs=args.jobs,
+                   roster=args.roster, unsafe_no_sandbox=args.unsafe_no_sandbox,
+                   progress=_say, **options)
     print(f"grades:   {Path(args.out) / 'grades.csv'}")
     print(f"feedback: {Path(args.out) / 'feedback'}/")
     print(report.summary())
@@ -151,6 +157,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 # -- parser ----------------------------------------------------------------------------------
 
+def _positive(text: str) -> int:
+    """argparse type: a whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``coursekit`` command."""
     parser = argparse.ArgumentParser(prog="coursekit", description=__doc__.splitlines()[0])
@@ -196,8 +213,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--execute", action=argparse.BooleanOptionalAction, default=True,
                    help="run each notebook in a fresh kernel (default); --no-execute reads "
                    "literal answers only and runs nothing")
-    p.add_argument("--timeout", type=int, default=60, help="seconds per cell (default 60)")
-    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--timeout", type=_positive, default=60, help="seconds per cell (default 60)")
+    p.add_argument("--notebook-timeout", type=_positive, default=600,
+                   help="seconds per notebook, all cells (default 600)")
+    p.add_argument("--memory-mb", type=_positive, default=2048,
+                   help="memory per sandboxed process, MB (default 2048)")
+    p.add_argument("--max-procs", type=_positive, default=64,
+                   help="processes per sandbox (default 64)")
+    p.add_argument("--max-output-mb", type=_positive, default=64,
+                   help="scratch space and output read back per notebook, MB (default 64)")
+    p.add_argument("-j", "--jobs", type=_positive, default=1,
+                   help="grade this many submissions at once (default 1)")
+    p.add_argument("--roster", type=Path, help="CSV with columns submission,student that maps "
+                   "submission names to LMS ids")
+    p.add_argument("--resume", action="store_true",
+                   help="finish an interrupted run in --out (keeps finished students)")
+    p.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="run student code WITHOUT the sandbox when none can be made (only "
+                   "for code you trust)")
+    p.add_argument("--force", action="store_true",
+                   help="start over in an --out folder that coursekit made")
     p.add_argument("--bank", type=Path, help="instructor bank with the keys of assessed items "
                    "(default: the snapshot in ASSIGNMENT/instructor/bank)")
     p.set_defaults(func=_cmd_grade)
@@ -230,6 +265,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         _say(f"coursekit {args.command}: error: {message}")
         return 1
+    except KeyboardInterrupt:
+        hint = " (finished students are kept: run again with --resume)" \
+            if args.command == "grade" else ""
+        _say(f"coursekit {args.command}: interrupted{hint}")
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -248,8 +248,8 @@ def test_a_chapter_is_answered_kept_downloaded_and_scored(chromium, book_url, tm
     _tab_until(page, "#ck-quiz-ch02 button.ck-download")
     with page.expect_download() as info:
         page.keyboard.press("Enter")
-    saved = tmp_path / "ivan" / info.value.suggested_filename
-    saved.parent.mkdir()
+    saved = tmp_path / "submitted" / "Иван Петров" / info.value.suggested_filename
+    saved.parent.mkdir(parents=True)
     info.value.save_as(saved)
     status = root.locator(".ck-handin-status").inner_text()
     assert status.startswith("Downloaded your answers to 2 questions as "
@@ -268,6 +268,24 @@ def test_a_chapter_is_answered_kept_downloaded_and_scored(chromium, book_url, tm
     assert result.points == text.points == quiz.score(keyed, {text.id: typed}).points
     assert errors == []
     context.close()
+
+    # ...and `coursekit grade` scores the downloaded file against the private bank
+    import subprocess
+    import sys
+
+    cli = [sys.executable, "-m", "coursekit.cli"]
+    hw, out = tmp_path / "hw", tmp_path / "graded"
+    subprocess.run([*cli, "assign", "--book", str(REPO), "--items",
+                    f"{evidence.id},{text.id}", "--name", "hw2", "--out", str(hw)],
+                   check=True, capture_output=True, text=True)
+    done = subprocess.run([*cli, "grade", str(tmp_path / "submitted"), "--assignment", str(hw),
+                           "--out", str(out), "--no-execute"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rows = _rows(out)
+    assert rows[("Иван Петров", evidence.id)]["points"] == "0"
+    assert float(rows[("Иван Петров", text.id)]["points"]) == text.points
+    assert rows[("Иван Петров", text.id)]["max_points"] == f"{text.points:g}"
 
 
 @pytest.mark.browser
@@ -294,3 +312,104 @@ def test_the_built_page_has_no_serious_accessibility_problem(chromium, book_url)
         .map((e) => e.labels?.[0]?.textContent || e.textContent)""")
     assert labels == ["Your name", "Download my answers", "Clear my answers"]
     context.close()
+
+
+# ------------------------------------------------------------- coursekit grade reads them
+ASSIGN_BOOK = Path(__file__).parent / "fixtures" / "assign" / "book"
+ASSIGN_QUIZZES = ASSIGN_BOOK / "chapters" / "quizzes"
+
+
+def _rows(out: Path) -> dict[tuple[str, str], dict[str, str]]:
+    import csv
+
+    with (out / "grades.csv").open(encoding="utf-8") as handle:
+        return {(r["student"], r["item"]): r for r in csv.DictReader(handle)}
+
+
+@pytest.fixture
+def graded_from_the_book(tmp_path, monkeypatch):
+    """Assign the fixture book's ch98 and hand in response files, good and bad, one folder
+    per student, with no notebook: only the quiz questions can score."""
+    from coursekit.assignments import assign, grade
+
+    monkeypatch.setenv("COURSEKIT_QUIZZES_DIR", str(ASSIGN_QUIZZES))
+    hw = tmp_path / "hw"
+    assign(hw, chapters=["ch98", "ch99"], book=ASSIGN_BOOK, name="hw1")
+    ch98 = quiz.load(ASSIGN_QUIZZES / "ch98.yml")
+    right = {"ch98-q-1": "c", "ch98-q-2": True, "ch98-q-3": " Quokkaberry"}
+    subs = tmp_path / "submitted"
+    for folder in ("Иван", "Пётр", "张伟", "ann", "bob", "cy", "old", "dan"):
+        (subs / folder).mkdir(parents=True)
+    responses.dump(ch98, right, subs / "Иван" / "russia-in-central-asia-ch98-answers.json",
+                   name="Иван Петров")
+    responses.dump(ch98, {"ch98-q-1": "a", "ch98-q-3": "kiwi"},
+                   subs / "Пётр" / "answers.json", name="Пётр")
+    other = responses.build(ch98, right, name="张伟")
+    other["book_version"] = "0.1.0+0123456789ab"  # downloaded from an older book
+    (subs / "张伟" / "answers.json").write_text(json.dumps(other, ensure_ascii=False),
+                                                encoding="utf-8")
+    responses.dump(ch98, {**right, "ch98-q-9": "a"}, subs / "ann" / "answers.json")
+    (subs / "bob" / "answers.json").write_text('{"format": "coursekit-responses", "quiz": ',
+                                               encoding="utf-8")
+    broken = responses.build(ch98, right)
+    broken["responses"]["ch98-q-1"] = {"a": {"b": 1}}
+    (subs / "cy" / "answers.json").write_text(json.dumps(broken), encoding="utf-8")
+    (subs / "old" / "answers.json").write_text(json.dumps({"quiz": "ch98", "responses": right}))
+    # dan: ch99 from this book, ch98 from an older one
+    responses.dump(quiz.load(ASSIGN_QUIZZES / "ch99.yml"), {"ch99-q-1": ["a", "c"]},
+                   subs / "dan" / "ch99.json", name="Dan")
+    (subs / "dan" / "ch98.json").write_text(json.dumps(other), encoding="utf-8")
+    out = tmp_path / "graded"
+    report = grade(subs, hw, out, execute_code=False)
+    return report, _rows(out), json.loads((hw / "manifest.json").read_text())
+
+
+def test_grade_scores_response_files_from_the_book(graded_from_the_book):
+    report, rows, manifest = graded_from_the_book
+    questions = [i for i in manifest["items"]
+                 if i["source"] == "quiz" and i["auto"] and i["chapter"] == "ch98"]
+    assert questions, "the fixture assignment has auto-graded quiz questions"
+    keyed = quiz.load(ASSIGN_QUIZZES / "ch98.yml", bank=ASSIGN_BOOK / "instructor-bank")
+    for student, answers in (("Иван", {"ch98-q-1": "c", "ch98-q-2": True,
+                                       "ch98-q-3": " Quokkaberry"}),
+                             ("Пётр", {"ch98-q-1": "a", "ch98-q-3": "kiwi"}),
+                             ("old", {"ch98-q-1": "c", "ch98-q-2": True,
+                                      "ch98-q-3": " Quokkaberry"})):
+        expected = quiz.score(keyed, answers)
+        for item in questions:
+            row = rows[(student, item["id"])]
+            want = expected.items[item["id"]].fraction * float(item["points"])
+            assert float(row["points"]) == pytest.approx(want), (student, row)
+    assert sum(float(rows[("Иван", i["id"])]["points"]) for i in questions) == sum(
+        float(i["points"]) for i in questions)
+    assert sum(float(rows[("Пётр", i["id"])]["points"]) for i in questions) == 0
+    assert {"Иван", "Пётр", "张伟", "ann", "bob", "cy", "old"} <= {s for s, _ in rows}
+
+
+def test_grade_reports_unusable_response_files_in_the_students_rows(graded_from_the_book):
+    report, rows, manifest = graded_from_the_book
+    questions = [i["id"] for i in manifest["items"]
+                 if i["source"] == "quiz" and i["auto"] and i["chapter"] == "ch98"]
+    assert rows[("dan", "ch99-q-1")]["points"] == "1"
+    for item in questions:
+        assert rows[("dan", item)]["feedback"].startswith(
+            "no usable quiz answers file for ch98 (ch98.json: answers from another version of "
+            "the book (0.1.0+0123456789ab; grading ")
+        assert rows[("dan", item)]["points"] == "0"
+        # nothing usable handed in: every row of the student says why
+        version = rows[("张伟", item)]
+        assert version["points"] == "0"
+        assert ("answers.json: answers from another version of the book (0.1.0+0123456789ab; "
+                "grading ") in version["feedback"]
+        malformed = rows[("bob", item)]["feedback"]
+        assert "answers.json: malformed answers file: not JSON: " in malformed
+        assert rows[("bob", item)]["points"] == "0"
+        bad_answer = rows[("cy", item)]["feedback"]
+        assert "field 'responses.ch98-q-1': {'a': {'b': 1}} is not an answer" in bad_answer
+        # an item the quiz does not have: the others still score, with a note
+        assert rows[("ann", item)]["feedback"].startswith(
+            "answers.json: item(s) not in quiz ch98: ch98-q-9")
+        assert float(rows[("ann", item)]["points"]) == float(rows[("Иван", item)]["points"])
+    skipped = dict(report.skipped)
+    assert any(name.endswith("answers.json") and "another version" in reason
+               for name, reason in skipped.items())

@@ -150,7 +150,8 @@ def test_older_files_are_still_read(ch09, tmp_path):
 
 def test_problems_another_course_quiz_version_or_item(ch09, tmp_path):
     def problems(**change):
-        return responses.problems(responses.validate(payload(ch09, **change), "a.json"), ch09)
+        found = responses.problems(responses.validate(payload(ch09, **change), "a.json"), ch09)
+        return [str(p) for p in found]
 
     assert problems(course="another-course") == [
         "a.json: answers for course 'another-course', not 'russia-in-central-asia'"]
@@ -365,7 +366,7 @@ def graded_from_the_book(tmp_path, monkeypatch):
 
 
 def test_grade_scores_response_files_from_the_book(graded_from_the_book):
-    report, rows, manifest = graded_from_the_book
+    _report, rows, manifest = graded_from_the_book
     questions = [i for i in manifest["items"]
                  if i["source"] == "quiz" and i["auto"] and i["chapter"] == "ch98"]
     assert questions, "the fixture assignment has auto-graded quiz questions"

@@ -134,14 +134,13 @@ def _load(sub: Submission, root: Path, manifest: dict[str, Any],
             skipped.append([rel, f"answers for quiz {answers.quiz!r}, which is not in "
                                  "this assignment"])
             continue
-        problems = _quizapi.response_problems(answers, quizzes[answers.quiz])
-        unknown = [p for p in problems if " not in quiz " in p]
-        if len(problems) > len(unknown):  # another course or version: nothing is scored
-            reason = "; ".join(p.split(": ", 1)[-1] for p in problems)
+        blocking, notes = _quizapi.response_problems(answers, quizzes[answers.quiz])
+        if blocking:  # another course or version of the book: nothing is scored
+            reason = "; ".join(p.split(": ", 1)[-1] for p in blocking)
             skipped.append([rel, reason])
             loaded.unusable.setdefault(answers.quiz, []).append((path, reason))
             continue
-        loaded.warnings.setdefault(answers.quiz, []).extend(unknown)
+        loaded.warnings.setdefault(answers.quiz, []).extend(notes)
         payload = {"quiz": answers.quiz, "responses": answers.responses}
         loaded.responses.setdefault(payload["quiz"], []).append((path, payload["responses"]))
     return loaded, skipped

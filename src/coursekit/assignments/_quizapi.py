@@ -118,12 +118,14 @@ def read_responses(path: Path) -> Any:
         raise
 
 
-def response_problems(answers: Any, quiz: Any) -> list[str]:
-    """Why ``answers`` cannot be graded with ``quiz``: another course, quiz or version of
-    the book, or items the quiz lacks (``coursekit.quiz.responses.problems``)."""
+def response_problems(answers: Any, quiz: Any) -> tuple[list[str], list[str]]:
+    """``(blocking, notes)``: why none of ``answers`` can be graded with ``quiz`` (another
+    course, quiz or version of the book) and notes on the rest (items the quiz lacks); see
+    ``coursekit.quiz.responses.problems``."""
     from coursekit.quiz import responses
 
-    return responses.problems(answers, quiz)
+    found = responses.problems(answers, quiz)
+    return [p.message for p in found if p.blocking], [p.message for p in found if not p.blocking]
 
 
 def kernel_check(item_id: str, answer: Any) -> bool:

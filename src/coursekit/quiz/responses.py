@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jsonschema
 
@@ -37,8 +37,8 @@ from .._resources import write_atomic
 if TYPE_CHECKING:
     from ._quiz import Quiz
 
-__all__ = ["COURSE_ID", "FORMAT", "FORMAT_VERSION", "MAX_BYTES", "SCHEMA_PATH", "ResponseFile",
-           "ResponseFileError", "book_version", "build", "dump", "load", "problems",
+__all__ = ["COURSE_ID", "FORMAT", "FORMAT_VERSION", "MAX_BYTES", "SCHEMA_PATH", "Problem",
+           "ResponseFile", "ResponseFileError", "book_version", "build", "dump", "load", "problems",
            "validate"]
 
 FORMAT = "coursekit-responses"
@@ -216,25 +216,43 @@ def load(path: str | Path) -> ResponseFile:
     return validate(payload, path)
 
 
+class Problem(NamedTuple):
+    """Why a response file does not fit a quiz. ``kind`` is ``course``, ``quiz`` or
+    ``version`` (nothing in the file can be scored) or ``unknown`` (items the quiz lacks)."""
+
+    kind: str
+    message: str
+
+    @property
+    def blocking(self) -> bool:
+        return self.kind != "unknown"
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def _digest(version: str | None) -> str | None:
     return None if version is None else version.rpartition("+")[2]
 
 
-def problems(answers: ResponseFile, quiz: Quiz) -> list[str]:
+def problems(answers: ResponseFile, quiz: Quiz) -> list[Problem]:
     """Why ``answers`` cannot be graded with ``quiz`` ([] if they can): another course,
     another quiz, another version of the quiz's questions, or item ids the quiz lacks."""
     where = f"{Path(answers.source).name}: " if answers.source else ""
     if answers.course is not None and answers.course != COURSE_ID:
-        return [f"{where}answers for course {answers.course!r}, not {COURSE_ID!r}"]
+        return [Problem("course", f"{where}answers for course {answers.course!r}, "
+                                  f"not {COURSE_ID!r}")]
     if answers.quiz != quiz.name:
-        return [f"{where}answers for quiz {answers.quiz!r}, not {quiz.name!r}"]
+        return [Problem("quiz", f"{where}answers for quiz {answers.quiz!r}, not {quiz.name!r}")]
     found = []
     grading = book_version(quiz)
     if answers.book_version is not None and _digest(answers.book_version) != _digest(grading):
-        found.append(f"{where}answers from another version of the book ({answers.book_version}; "
-                     f"grading {grading}): the questions may differ, so none is scored")
+        found.append(Problem("version", f"{where}answers from another version of the book "
+                                        f"({answers.book_version}; grading {grading}): the "
+                                        "questions may differ, so none is scored"))
     known = {q.id for q in quiz.questions}
     unknown = sorted(k for k in answers.responses if k not in known)
     if unknown:
-        found.append(f"{where}item(s) not in quiz {quiz.name}: {', '.join(unknown)}")
+        found.append(Problem("unknown", f"{where}item(s) not in quiz {quiz.name}: "
+                                        f"{', '.join(unknown)}"))
     return found

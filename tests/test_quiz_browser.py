@@ -346,7 +346,9 @@ def test_answers_are_kept_downloaded_and_cleared(page, tmp_path):
     name = panel.get_by_label("Your name")
     assert name.get_attribute("aria-invalid") == "true"
     assert page.evaluate("() => document.activeElement.classList.contains('ck-name')")
-    assert status.inner_text() == "Type your name before you download your answers."
+    assert status.text_content() == "Type your name before you download your answers."
+    assert "ck-sr-only" in status.get_attribute("class")  # shown beside the field already
+    assert panel.locator(".ck-error").inner_text() == status.text_content()
     page.keyboard.type("Иван Петров")
     with page.expect_download() as info:
         page.keyboard.press("Enter")

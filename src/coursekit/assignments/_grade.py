@@ -126,7 +126,7 @@ def _load(sub: Submission, root: Path, manifest: dict[str, Any],
                                  "(expected {\"quiz\": ..., \"responses\": {...}})"])
             continue
         except (ValueError, OSError) as exc:  # malformed: this student's rows say so
-            reason = f"malformed answers file: {str(exc).split(': ', 1)[-1][:200]}"
+            reason = f"malformed answers file: {str(exc)[:200]}"
             skipped.append([rel, reason])
             loaded.unusable.setdefault(None, []).append((path, reason))
             continue
@@ -136,13 +136,12 @@ def _load(sub: Submission, root: Path, manifest: dict[str, Any],
             continue
         blocking, notes = _quizapi.response_problems(answers, quizzes[answers.quiz])
         if blocking:  # another course or version of the book: nothing is scored
-            reason = "; ".join(p.split(": ", 1)[-1] for p in blocking)
+            reason = "; ".join(blocking)
             skipped.append([rel, reason])
             loaded.unusable.setdefault(answers.quiz, []).append((path, reason))
             continue
-        loaded.warnings.setdefault(answers.quiz, []).extend(notes)
-        payload = {"quiz": answers.quiz, "responses": answers.responses}
-        loaded.responses.setdefault(payload["quiz"], []).append((path, payload["responses"]))
+        loaded.warnings.setdefault(answers.quiz, []).extend(f"{path.name}: {n}" for n in notes)
+        loaded.responses.setdefault(answers.quiz, []).append((path, answers.responses))
     return loaded, skipped
 
 

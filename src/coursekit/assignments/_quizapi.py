@@ -105,17 +105,17 @@ def score_responses(quiz: Any, responses: dict[str, Any]) -> Any:
 
 def read_responses(path: Path) -> Any:
     """A response file (``coursekit.quiz.responses.load``: the book's download or
-    ``Quiz.save``); ``ValueError`` naming the file and field if it is malformed, and
+    ``Quiz.save``); ``ValueError`` naming the field if it is malformed, and
     ``LookupError`` if the JSON is not a response file at all (another program's file)."""
     from coursekit.quiz import responses
 
     try:
         return responses.load(path)
     except responses.ResponseFileError as exc:
-        if exc.reason.startswith("not a response file") or exc.reason.startswith("expected a "
-                                                                               "JSON object"):
+        if exc.foreign:
             raise LookupError(exc.reason) from None
-        raise
+        raise ValueError(f"field {exc.field!r}: {exc.reason}" if exc.field else exc.reason
+                         ) from None
 
 
 def response_problems(answers: Any, quiz: Any) -> tuple[list[str], list[str]]:

@@ -53,10 +53,13 @@ _DIGITS = 12
 
 class ResponseFileError(ValueError):
     """A response file that cannot be read: the message names the file, the field and what
-    was expected. ``file`` and ``field`` are kept as attributes."""
+    was expected. ``file``, ``field`` and ``reason`` are kept as attributes; ``foreign`` is
+    true for JSON that is not a response file at all (another program's file)."""
 
-    def __init__(self, message: str, *, file: object = None, field: str | None = None) -> None:
+    def __init__(self, message: str, *, file: object = None, field: str | None = None,
+                 foreign: bool = False) -> None:
         self.file, self.field, self.reason = (None if file is None else str(file)), field, message
+        self.foreign = foreign
         where = self.file or "<responses>"
         super().__init__(f"{where}: field {field!r}: {message}" if field else
                          f"{where}: {message}")
@@ -178,13 +181,13 @@ def validate(payload: Any, source: object = None) -> ResponseFile:
                             format_version=0, source=None if source is None else str(source))
     if not isinstance(payload, dict):
         raise ResponseFileError(f"expected a JSON object (a response file), got "
-                                f"{type(payload).__name__}", file=source)
+                                f"{type(payload).__name__}", file=source, foreign=True)
     error = jsonschema.exceptions.best_match(_validator().iter_errors(payload))
     if error is not None:
         error = _answer_level(error)
         if "format" not in payload:
             raise ResponseFileError(f"not a response file (no \"format\": {FORMAT!r})",
-                                    file=source)
+                                    file=source, foreign=True)
         raise ResponseFileError(_message(error), file=source, field=_where(error))
     return ResponseFile(quiz=payload["quiz"], responses=dict(payload["responses"]),
                         course=payload["course"], book_version=payload["book_version"],
@@ -237,22 +240,22 @@ def _digest(version: str | None) -> str | None:
 
 def problems(answers: ResponseFile, quiz: Quiz) -> list[Problem]:
     """Why ``answers`` cannot be graded with ``quiz`` ([] if they can): another course,
-    another quiz, another version of the quiz's questions, or item ids the quiz lacks."""
-    where = f"{Path(answers.source).name}: " if answers.source else ""
+    another quiz, another version of the quiz's questions, or item ids the quiz lacks.
+    Messages do not name the file (``answers.source``)."""
     if answers.course is not None and answers.course != COURSE_ID:
-        return [Problem("course", f"{where}answers for course {answers.course!r}, "
+        return [Problem("course", f"answers for course {answers.course!r}, "
                                   f"not {COURSE_ID!r}")]
     if answers.quiz != quiz.name:
-        return [Problem("quiz", f"{where}answers for quiz {answers.quiz!r}, not {quiz.name!r}")]
+        return [Problem("quiz", f"answers for quiz {answers.quiz!r}, not {quiz.name!r}")]
     found = []
     grading = book_version(quiz)
     if answers.book_version is not None and _digest(answers.book_version) != _digest(grading):
-        found.append(Problem("version", f"{where}answers from another version of the book "
+        found.append(Problem("version", f"answers from another version of the book "
                                         f"({answers.book_version}; grading {grading}): the "
                                         "questions may differ, so none is scored"))
     known = {q.id for q in quiz.questions}
     unknown = sorted(k for k in answers.responses if k not in known)
     if unknown:
-        found.append(Problem("unknown", f"{where}item(s) not in quiz {quiz.name}: "
+        found.append(Problem("unknown", f"item(s) not in quiz {quiz.name}: "
                                         f"{', '.join(unknown)}"))
     return found

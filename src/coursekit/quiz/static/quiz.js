@@ -164,7 +164,8 @@ function trueFalseControl(q, base) {
 
 function textControl(q, base, numeric, onEnter) {
   const input = h("input", { type: "text", id: `${base}-input`, class: "ck-text",
-    autocomplete: "off", spellcheck: "false", inputmode: numeric ? "decimal" : null });
+    autocomplete: "off", spellcheck: "false", inputmode: numeric ? "decimal" : null,
+    maxlength: 10000 });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter") { e.preventDefault(); onEnter(); }
   });
@@ -357,7 +358,11 @@ function render({ model, el }) {
 
   const status = h("p", { class: "ck-handin-status", id: `${ns}-status`, role: "status",
     "aria-live": "polite" });
-  const announce = (message) => { status.textContent = message; };
+  // `shown: false` announces a message that is already on screen elsewhere (beside a field)
+  const announce = (message, shown = true) => {
+    status.classList.toggle("ck-sr-only", !shown);
+    status.textContent = message;
+  };
 
   // Keep every change: in the kernel (widget state) and, in the book, in this browser.
   const persist = () => {
@@ -492,7 +497,7 @@ function render({ model, el }) {
         nameError.textContent = "Type your name before you download your answers.";
         nameInput.setAttribute("aria-invalid", "true");
         nameInput.focus();
-        announce("Type your name before you download your answers.");
+        announce("Type your name before you download your answers.", false);
         return;
       }
       const count = Object.keys(responses).length;

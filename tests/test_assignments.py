@@ -304,7 +304,7 @@ def test_assign_snapshots_the_bank_and_needs_it_for_assessed_items(tmp_path: Pat
         assert (tmp_path / "hw" / "instructor" / "bank" / f"{chapter}.yml").read_text() == (
             bank / f"{chapter}.yml").read_text()
     assessed = {i["id"] for i in manifest["items"] if i["assessed"]}
-    assert assessed == {"ch98-q-1", "ch98-q-3", "ch99-q-1"}
+    assert assessed == {"ch98-ex-2", "ch98-q-1", "ch98-q-3", "ch99-q-1"}
     key = (tmp_path / "hw" / "instructor" / "key.md").read_text()
     assert "quokkaberry" in key and "GRADED-EXPL-99-1" in key and "assessed)" in key
     _assert_clean(list((tmp_path / "hw").glob("*.ipynb")), GRADED_STRINGS)

@@ -48,7 +48,7 @@ def test_list_table(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert lines[0].split() == ["id", "chapter", "kind", "auto-gradable", "assessed", "points"]
     assert lines[1].split() == ["ch98-ex-1", "ch98", "close-reading", "no", "no", "2"]
-    assert lines[-1] == ("9 items, 15 points (12 auto-gradable); 3 assessed (keys in the "
+    assert lines[-1] == ("9 items, 15 points (12 auto-gradable); 4 assessed (keys in the "
                          "instructor bank), the rest practice")
 
 

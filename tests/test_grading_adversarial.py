@@ -85,11 +85,14 @@ def _attacks(hw: Path, subs: Path, out: Path, home_mark: Path, port: int) -> dic
 import coursekit
 answer = 'Country A'
 for source in ['ch98', {str(QUIZZES / 'ch98.yml')!r}, {str(snapshot)!r}]:
-    try:
-        answer = coursekit.quiz.load(source)['ch98-ex-2'].expected
-        break
-    except Exception:
-        pass
+    for bank in [None, {str(hw / "instructor" / "bank")!r}, {str(FIXTURE / "instructor-bank")!r},
+                 'instructor-bank']:
+        try:
+            found = coursekit.quiz.load(source, bank=bank)['ch98-ex-2'].expected
+        except Exception:
+            continue
+        if found is not None:
+            answer = found
 """
     return {
         "keys_via_quiz_load": {"ex2": steal},

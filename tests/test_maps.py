@@ -14,9 +14,12 @@ from pathlib import Path
 import folium
 import pandas as pd
 import pytest
+from _support import raw_html, sample_maps, sphinx_project
 
 from coursekit import data, maps, sources
 from coursekit._resources import resource_path
+from coursekit.errors import CoursekitError, InputError
+from coursekit.maps import _places
 from coursekit.sphinxext import external_assets, load_cdn_map, rewrite_html
 
 REPO = Path(__file__).resolve().parent.parent
@@ -92,17 +95,6 @@ def test_fergana_enclaves_survive_simplification(iso3: str, lon: float, lat: flo
 
 
 # --------------------------------------------------------------------------- the CourseMap contract
-
-
-def sample_maps() -> dict[str, maps.CourseMap]:
-    """One map of every kind; the browser test draws the same set."""
-    return {
-        "installations": maps.installations_map(),
-        "installations-2004": maps.installations_map(2004),
-        "membership": maps.membership_map("csto", ["2003-01-01", "2013-01-01"]),
-        "events": maps.events_map(),
-        "route": maps.route_map("northern-route"),
-    }
 
 
 @pytest.fixture(scope="module")
@@ -275,9 +267,40 @@ def test_route_map_quotes_the_source_and_is_schematic():
 
 
 def test_route_quotes_are_checked(monkeypatch):
-    text = maps._routes_text().replace("gradually increased", "greatly increased")
-    monkeypatch.setattr(maps, "_routes_text", lambda: text)
-    with pytest.raises(sources.PassageNotFound):
+    text = _places._routes_text().replace("gradually increased", "greatly increased")
+    monkeypatch.setattr(_places, "_routes_text", lambda: text)
+    with pytest.raises(sources.PassageNotFound, match="greatly increased"):
+        maps.routes()
+
+
+def test_route_without_stages_names_file_line_route_and_field(monkeypatch):
+    """Before the schema, this was a bare ``KeyError: 'stages'`` from deep inside routes()."""
+    text = _places._routes_text()
+    start = text.index("    stages:")
+    end = text.index("    hubs:")
+    monkeypatch.setattr(_places, "_routes_text", lambda: text[:start] + text[end:])
+    with pytest.raises(maps.MapInputError) as error:
+        maps.route_map("northern-route")
+    message = str(error.value)
+    assert message.startswith("data/routes.yml, line 10, item 'northern-route', field 'stages': ")
+    assert "'stages' is a required property" in message
+    assert isinstance(error.value, ValueError) and isinstance(error.value, CoursekitError)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (("countries: [AFG]", "countries: [Afghanistan]"), "field 'stages[0].countries[0]'"),
+        (("  - place_id: osh\n", "  - place_id: osh\n        where: Osh\n"),
+         "line 43, item 'northern-route', field 'hubs[1].where'"),
+        (("    quotes:\n", "    quotes: []\n    old_quotes:\n"), "field 'old_quotes'"),
+    ],
+)
+def test_route_file_structure_faults_are_located(monkeypatch, change: tuple[str, str], where: str):
+    text = _places._routes_text()
+    assert change[0] in text
+    monkeypatch.setattr(_places, "_routes_text", lambda: text.replace(change[0], change[1], 1))
+    with pytest.raises(maps.MapInputError, match=re.escape(where)):
         maps.routes()
 
 
@@ -304,11 +327,35 @@ def test_bad_input_names_the_value_and_the_choices(call, words: list[str]):
         assert word in str(error.value)
 
 
+def test_bad_tiles_name_the_argument_and_leave_folium_alone():
+    """A bad ``tiles=`` used to leave branca's id generator patched (and its lock held) for as
+    long as the traceback lived: later, unrelated folium maps got coursekit's derived ids."""
+    with pytest.raises(maps.MapInputError, match=r"tiles='Stamen Terrain'.*tiles=None") as error:
+        maps.route_map("northern-route", tiles="Stamen Terrain")
+    assert isinstance(error.value, InputError) and isinstance(error.value, ValueError)
+    # the traceback is still alive here (``error``); folium must be untouched all the same
+    first, second = folium.Map()._id, folium.Map()._id
+    assert re.fullmatch(r"[0-9a-f]{32}", first) and re.fullmatch(r"[0-9a-f]{32}", second)
+    assert first[:20] != second[:20], "folium ids are random again, not derived from one key"
+    # and the next map still gets its stable ids
+    assert maps.route_map("northern-route", tiles=None).render() == maps.route_map(
+        "northern-route", tiles=None).render()
+
+
+def test_render_leaves_the_map_as_it_was():
+    m = maps.route_map("northern-route")
+    root = m.folium.get_root()
+    before = [len(part._children) for part in (root, root.header, root.html, root.script)]
+    first = m.render()
+    assert [len(part._children) for part in (root, root.header, root.html, root.script)] == before
+    assert m.render() == first
+
+
 def test_place_without_coordinates_is_a_clear_error(monkeypatch):
     places = data.load("places").copy()
     places.loc[places["place_id"] == "kant", ["lat", "lon"]] = None
-    real = maps._load
-    monkeypatch.setattr(maps, "_load", lambda name: places if name == "places" else real(name))
+    real = _places.load
+    monkeypatch.setattr(_places, "load", lambda name: places if name == "places" else real(name))
     with pytest.raises(maps.MapInputError, match=r"installation 'kant'.*'kant'.*no coordinates"):
         maps.installations_map()
 
@@ -358,35 +405,16 @@ def test_cdn_map_comes_from_the_manifest(tmp_path: Path):
         load_cdn_map(tmp_path)
 
 
-def _sphinx_project(root: Path, pages: dict[str, str]) -> Path:
-    root.mkdir(parents=True)
-    (root / "conf.py").write_text(
-        "extensions = ['coursekit.sphinxext']\n"
-        "html_theme = 'basic'\n"
-        f"coursekit_vendor_dir = {str(VENDOR)!r}\n"
-        "exclude_patterns = ['_build']\n"
-    )
-    for name, body in pages.items():
-        path = root / f"{name}.rst"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body)
-    return root
-
-
-def _raw(fragment: str) -> str:
-    return ".. raw:: html\n\n" + "".join(f"   {line}\n" for line in fragment.splitlines()) + "\n"
-
-
 @pytest.mark.slow
 def test_sphinx_build_publishes_vendor_and_rewrites_per_page(tmp_path: Path):
     from sphinx.cmd.build import build_main
 
     fragment = folium.Map()._repr_html_()
-    _sphinx_project(
+    sphinx_project(
         tmp_path / "src",
         {
-            "index": "Home\n====\n\n.. toctree::\n\n   chapters/one\n\n" + _raw(fragment),
-            "chapters/one": "One\n===\n\n" + _raw(fragment),
+            "index": "Home\n====\n\n.. toctree::\n\n   chapters/one\n\n" + raw_html(fragment),
+            "chapters/one": "One\n===\n\n" + raw_html(fragment),
         },
     )
     out = tmp_path / "html"
@@ -404,9 +432,9 @@ def test_sphinx_build_publishes_vendor_and_rewrites_per_page(tmp_path: Path):
 def test_sphinx_build_warns_about_remaining_external_assets(tmp_path: Path):
     from sphinx.cmd.build import build_main
 
-    _sphinx_project(
+    sphinx_project(
         tmp_path / "src",
-        {"index": "Home\n====\n\n" + _raw('<script src="https://cdn.example.org/lib.js"></script>')},
+        {"index": "Home\n====\n\n" + raw_html('<script src="https://cdn.example.org/lib.js"></script>')},
     )
     out = tmp_path / "html"
     status = build_main(["-q", "-W", "-b", "html", str(tmp_path / "src"), str(out)])

@@ -1,4 +1,4 @@
-"""The ``coursekit`` command: list, assign, grade, edition, check.
+"""The ``coursekit`` command: list, assign, grade, edition, check, export.
 
 Run ``coursekit <command> --help`` for the options of each command; the instructor guide
 (reference/instructor-guide.md) walks through a term.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib
 import io
 import json
 import logging
@@ -115,22 +114,13 @@ def _cmd_edition(args: argparse.Namespace) -> int:
 # -- check -----------------------------------------------------------------------------------
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    """Validate quiz files (with the instructor bank, if the book has one), chapter exercise
-    metadata, every excerpt quoted in a chapter, and (through each module's ``check_all()``)
-    the data package."""
-    from coursekit import quiz
+    """Run the check gate (datasets, routes.yml, boundaries, excerpts, quizzes with the
+    instructor bank: :mod:`coursekit._gate`) and validate the chapters' exercise metadata."""
+    from coursekit._gate import run_all
     from coursekit.assignments import transforms
     from coursekit.assignments._chapters import load_catalog
-    from coursekit.assignments._quizapi import default_bank
 
-    problems: list[str] = []
-    folder = Path(args.book) / "chapters" / "quizzes"
-    bank = default_bank(Path(args.book))  # the instructor bank, validated with its quizzes
-    for path in sorted(folder.glob("*.yml")):
-        try:
-            quiz.load(path, bank=bank)
-        except _ERRORS as exc:
-            problems.append(str(exc))
+    problems: list[str] = [str(p) for p in run_all(args.book)]
     try:
         catalog = load_catalog(args.book)
         for chapter in catalog.chapters.values():
@@ -138,21 +128,30 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"chapters: {len(catalog.chapters)} checked, {len(catalog.items)} items")
     except _ERRORS as exc:
         problems.append(str(exc))
-    from coursekit.sources import verify_notebook_excerpts
-
-    chapters = sorted((Path(args.book) / "chapters").glob("*.ipynb"))
-    for notebook in chapters:
-        problems += verify_notebook_excerpts(notebook)
-    print(f"excerpts: checked in {len(chapters)} chapter notebooks")
-    for name in ("data", "sources", "maps"):
-        module = importlib.import_module(f"coursekit.{name}")
-        check_all = getattr(module, "check_all", None)
-        if callable(check_all):
-            problems += [str(p) for p in check_all() or []]
     for problem in problems:
         _say(problem)
     print("ok" if not problems else f"{len(problems)} problem(s)")
     return 1 if problems else 0
+
+
+# -- export ----------------------------------------------------------------------------------
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    """Quiz banks for an LMS (qti12, qti21, moodle) or grades for its gradebook (grades)."""
+    from coursekit import lms
+
+    if args.what == "grades":
+        report = lms.export_grades(args.format, args.grades, args.roster, args.out,
+                                   assignment=args.assignment, force=args.force)
+    else:
+        from coursekit.assignments._quizapi import default_bank
+
+        chapters = [c.strip() for part in args.chapter for c in part.split(",") if c.strip()]
+        bank = args.bank if args.bank is not None else default_bank(Path(args.book))
+        report = lms.export_quizzes(args.what, chapters, args.out, bank=bank, book=args.book,
+                                    force=args.force)
+    print(report)
+    return 0
 
 
 # -- parser ----------------------------------------------------------------------------------
@@ -247,6 +246,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-temp", action="store_true", help="keep the transformed copy")
     p.add_argument("--force", action="store_true", help="replace an existing output folder")
     p.set_defaults(func=_cmd_edition)
+
+    p = sub.add_parser("export", help="quiz banks for Canvas or Moodle (QTI 1.2, QTI 2.1, Moodle "
+                       "XML) and grades for their gradebooks")
+    what = p.add_subparsers(dest="what", required=True, metavar="FORMAT")
+    for name, text, suffix in (("qti12", "QTI 1.2 zip for Canvas", ".zip"),
+                               ("qti21", "IMS QTI 2.1 content package", ".zip"),
+                               ("moodle", "Moodle XML", ".xml")):
+        q = what.add_parser(name, help=f"quiz questions as {text} (contains answer keys)")
+        book_option(q)
+        q.add_argument("--chapter", action="append", required=True, metavar="chNN",
+                       help="chapter whose quiz to export (repeatable, comma-separated, "
+                       "or 'all')")
+        q.add_argument("--bank", type=Path, help="instructor bank with the keys of assessed "
+                       "items (default: BOOK/instructor-bank when it exists)")
+        q.add_argument("--out", type=Path, required=True,
+                       help=f"output file ({suffix}), outside the book")
+        q.add_argument("--force", action="store_true", help="replace an existing file")
+        q.set_defaults(func=_cmd_export)
+    g = what.add_parser("grades", help="grades.csv as the CSV the Canvas or Moodle gradebook "
+                        "imports")
+    g.add_argument("--format", choices=("canvas", "moodle"), required=True)
+    g.add_argument("--grades", type=Path, required=True, help="grades.csv from coursekit grade")
+    g.add_argument("--roster", type=Path, required=True, help="CSV with a 'student' column and "
+                   "the LMS ids (canvas_id/sis_user_id/sis_login_id, or email/idnumber)")
+    g.add_argument("--assignment", help="the gradebook column (default: the folder of "
+                   "grades.csv)")
+    g.add_argument("--out", type=Path, required=True, help="output file (.csv), outside the book")
+    g.add_argument("--force", action="store_true", help="replace an existing file")
+    g.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("check", help="validate quizzes and chapter exercise metadata")
     book_option(p)

@@ -302,7 +302,11 @@ def _period_end(iso: str, precision: str) -> str:
 
 
 def _frictionless_problems(root: Path) -> list[Problem]:
-    from frictionless import Package  # lazy: frictionless takes about a second to import
+    try:
+        from frictionless import Package  # lazy: frictionless takes about a second to import
+    except ModuleNotFoundError as exc:
+        raise ModuleNotFoundError("coursekit.data.validate() needs frictionless: "
+                                  "pip install 'coursekit[check]' (or -r requirements.txt)") from exc
 
     problems = []
     package = Package(str(root / "datapackage.json"))

@@ -3,7 +3,7 @@
 The sandbox (``bwrap``): no network (``--unshare-net``), a read-only view of the system, a
 fresh ``/proc`` in its own pid namespace (the grader's processes and command line are not
 there), a size-capped private ``/tmp`` as the only writable place, and tmpfs over the paths
-it must not read (submissions, assignment, bank, output folder, the repository's ``instructor-bank``, ``HOME``).
+it must not read (submissions, assignment, bank, output folder, ``instructor-bank``, ``HOME``).
 Inside, ``_runner`` becomes an unprivileged uid with ``RLIMIT_NPROC``, memory
 (``RLIMIT_AS``) and file-size (``RLIMIT_FSIZE``) caps and runs nbclient, client and kernel.
 The notebook goes in on stdin; results come out as JSON lines on a pipe, read size-capped.

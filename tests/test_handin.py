@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import REPO
+from _support import REPO, offline_context
 
 from coursekit import ids, quiz
 from coursekit.quiz import responses
@@ -202,8 +202,6 @@ def _tab_until(page, selector: str, limit: int = 60) -> None:
 
 @pytest.mark.browser
 def test_a_chapter_is_answered_kept_downloaded_and_scored(chromium, book_url, tmp_path):
-    from conftest import offline_context
-
     keyed = quiz.load("ch02", bank=REPO / "instructor-bank")
     assessed = [q for q in keyed.questions if q.graded]
     assert {q.type for q in assessed} == {"evidence", "text"}
@@ -290,18 +288,14 @@ def test_a_chapter_is_answered_kept_downloaded_and_scored(chromium, book_url, tm
 
 
 @pytest.mark.browser
-def test_the_built_page_has_no_serious_accessibility_problem(chromium, book_url):
-    from conftest import offline_context
-
-    axe = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-    if not axe.exists():
-        pytest.fail("axe-core is missing: run 'make browser-deps' (make test does)")
+def test_the_built_page_has_no_serious_accessibility_problem(chromium, book_url,
+                                                             axe_source):
     context = offline_context(chromium, book_url)
     page = context.new_page()
     page.goto(f"{book_url}/{CHAPTER}")
     page.locator("#ck-quiz-ch02 form.ck-quiz").wait_for()
     page.locator("#ck-quiz-ch02 button.ck-download").click()  # the no-name error state
-    page.add_script_tag(path=str(axe))
+    page.add_script_tag(content=axe_source)
     found = page.evaluate("""async () => {
         const r = await axe.run(document.querySelectorAll('.ck-quiz-root'));
         return r.violations.map((v) => ({id: v.id, impact: v.impact,

@@ -326,7 +326,6 @@ def test_fallback_text_is_replaced_once_scripts_run(page):
 
 
 # ------------------------------------------------------------------ keeping and handing in
-RESPONSE_SCHEMA = REPO / "src" / "coursekit" / "quiz" / "responses-schema.json"
 BANK = FIXTURE.parent.parent / "bank"
 
 
@@ -335,7 +334,7 @@ def test_answers_are_kept_downloaded_and_cleared(page, tmp_path):
     needs a name, is a valid response file and scores in Python; Clear asks first."""
     import jsonschema
 
-    from coursekit.quiz.responses import book_version
+    from coursekit.quiz.responses import SCHEMA_PATH, book_version
 
     g1, g2 = question(page, "ch09-q-1"), question(page, "ch09-q-2")
     g1.get_by_label("Right option").check()  # no Submit pressed: kept all the same
@@ -366,7 +365,7 @@ def test_answers_are_kept_downloaded_and_cleared(page, tmp_path):
     assert saved.name == "russia-in-central-asia-ch09-answers.json"
     assert status.inner_text().startswith("Downloaded your answers to 2 questions")
     payload = json.loads(saved.read_text(encoding="utf-8"))
-    jsonschema.validate(payload, json.loads(RESPONSE_SCHEMA.read_text()))
+    jsonschema.validate(payload, json.loads(SCHEMA_PATH.read_text()))
     fixture = quiz.load(FIXTURE)
     assert payload["book_version"] == book_version(fixture)
     assert payload["book_version"] == page.locator("#ck-quiz-ch09").get_attribute(

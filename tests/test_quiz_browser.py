@@ -322,3 +322,90 @@ def test_fallback_text_is_replaced_once_scripts_run(page):
     assert page.locator("form.ck-quiz").count() == 2
     assert page.locator("fieldset.ck-question").count() == 11
     assert page.locator("fieldset legend").count() == 11
+
+
+# ------------------------------------------------------------------ keeping and handing in
+BANK = FIXTURE.parent.parent / "bank"
+
+
+def test_answers_are_kept_downloaded_and_cleared(page, tmp_path):
+    """The fixture quiz ch09 (two assessed questions): answers survive a reload, the download
+    needs a name, is a valid response file and scores in Python; Clear asks first."""
+    import jsonschema
+
+    from coursekit.quiz.responses import SCHEMA_PATH, book_version
+
+    g1, g2 = question(page, "ch09-q-1"), question(page, "ch09-q-2")
+    g1.get_by_label("Right option").check()  # no Submit pressed: kept all the same
+    g2.get_by_label("Your answer (a number)").fill("15 %")
+    panel = page.locator("#ck-quiz-ch09 .ck-handin")
+    assert panel.get_attribute("role") == "group"
+    page.reload()
+    page.wait_for_selector("form.ck-quiz >> nth=1")
+    g1, g2 = question(page, "ch09-q-1"), question(page, "ch09-q-2")
+    assert g1.get_by_label("Right option").is_checked()
+    assert g2.get_by_label("Your answer (a number)").input_value() == "15 %"
+    status = panel.locator(".ck-handin-status")
+    assert status.inner_text().startswith("Your answers to 2 questions were kept")
+
+    # no name: nothing downloads, the name field says why and takes the focus
+    panel.get_by_role("button", name="Download my answers").click()
+    name = panel.get_by_label("Your name")
+    assert name.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("() => document.activeElement.classList.contains('ck-name')")
+    assert status.text_content() == "Type your name before you download your answers."
+    assert "ck-sr-only" in status.get_attribute("class")  # shown beside the field already
+    assert panel.locator(".ck-error").inner_text() == status.text_content()
+    page.keyboard.type("Иван Петров")
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name == "russia-in-central-asia-ch09-answers.json"
+    assert status.inner_text().startswith("Downloaded your answers to 2 questions")
+    payload = json.loads(saved.read_text(encoding="utf-8"))
+    jsonschema.validate(payload, json.loads(SCHEMA_PATH.read_text()))
+    fixture = quiz.load(FIXTURE)
+    assert payload["book_version"] == book_version(fixture)
+    assert payload["book_version"] == page.locator("#ck-quiz-ch09").get_attribute(
+        "data-book-version")
+    assert (payload["quiz"], payload["name"]) == ("ch09", "Иван Петров")
+    assert payload["responses"] == {"ch09-q-1": "b", "ch09-q-2": "15 %"}
+    assert quiz.score(quiz.load(FIXTURE, bank=BANK), saved).points == 3
+
+    # Clear: cancelled, nothing changes; confirmed, answers and name go, also after a reload
+    page.once("dialog", lambda d: d.dismiss())
+    panel.get_by_role("button", name="Clear my answers").click()
+    assert status.inner_text() == "Nothing was cleared."
+    assert g1.get_by_label("Right option").is_checked()
+    messages = []
+    page.once("dialog", lambda d: (messages.append(d.message), d.accept()))
+    panel.get_by_role("button", name="Clear my answers").focus()
+    page.keyboard.press("Enter")
+    assert messages and messages[0].startswith("Clear all your answers to “Fixture quiz ch09”")
+    assert status.inner_text() == "Cleared your answers and your name."
+    assert page.evaluate("() => document.activeElement.classList.contains('ck-clear')")
+    assert not g1.get_by_label("Right option").is_checked() and name.input_value() == ""
+    page.reload()
+    page.wait_for_selector("form.ck-quiz >> nth=1")
+    assert not question(page, "ch09-q-1").get_by_label("Right option").is_checked()
+    assert question(page, "ch09-q-2").get_by_label("Your answer (a number)").input_value() == ""
+
+
+def test_kept_answers_belong_to_one_version_of_the_book(page):
+    """Answers are keyed by course, book version and quiz: kept under another version of the
+    book, they are not filled in; under this version, they are."""
+    question(page, "ch09-q-1").get_by_label("Right option").check()
+    version = page.locator("#ck-quiz-ch09").get_attribute("data-book-version")
+    key = f"coursekit:russia-in-central-asia:{version}:ch09"
+    other = "coursekit:russia-in-central-asia:0.0.1+000000000000:ch09"
+    assert key in page.evaluate("() => Object.keys(localStorage)")
+    page.evaluate("([k, o]) => { localStorage.setItem(o, localStorage.getItem(k)); "
+                  "localStorage.removeItem(k); }", [key, other])
+    page.reload()
+    page.wait_for_selector("form.ck-quiz >> nth=1")
+    assert not question(page, "ch09-q-1").get_by_label("Right option").is_checked()
+    page.evaluate("([k, o]) => localStorage.setItem(k, localStorage.getItem(o))", [key, other])
+    page.reload()
+    page.wait_for_selector("form.ck-quiz >> nth=1")
+    assert question(page, "ch09-q-1").get_by_label("Right option").is_checked()

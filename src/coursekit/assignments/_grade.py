@@ -8,8 +8,10 @@ Design (see reference/instructor-guide.md, "Grading safely: the sandbox"):
   killed at its limits); it hands back plain JSON. Without a sandbox nothing runs unless the
   instructor passes ``unsafe_no_sandbox``. Without ``execute`` the answer is read from a
   literal assignment (``answer = 42``) and nothing runs.
-- Score: in this process, against the quiz snapshot (``_score``); quiz questions from the
-  JSON files ``quiz.save(...)`` writes.
+- Score: in this process, against the quiz snapshot (``_score``); quiz questions from
+  response files (``coursekit.quiz.responses``): the book's "Download my answers" or
+  ``quiz.save(...)``. A file from another version of the book or course, or a malformed one,
+  is named in that student's rows; items the quiz lacks are noted beside the scored ones.
 - Keep: each student's result is stored as soon as it is graded (``_results``);
   ``resume`` finishes an interrupted run. ``jobs`` runs that many sandboxes at once.
 """
@@ -94,8 +96,8 @@ def _load_quizzes(assignment: Path, manifest: dict[str, Any], bank: Path | None)
     return quizzes
 
 
-def _load(sub: Submission, root: Path, manifest: dict[str, Any]) -> tuple[Loaded,
-                                                                         list[list[str]]]:
+def _load(sub: Submission, root: Path, manifest: dict[str, Any],
+          quizzes: dict[str, Any]) -> tuple[Loaded, list[list[str]]]:
     loaded, skipped = Loaded(sub.student), []
     item_ids = {i["id"] for i in manifest["items"]}
     for path in sub.files:
@@ -118,16 +120,28 @@ def _load(sub: Submission, root: Path, manifest: dict[str, Any]) -> tuple[Loaded
         try:
             if path.stat().st_size > MAX_ANSWERS_BYTES:
                 raise ValueError(f"larger than {MAX_ANSWERS_BYTES} bytes")
-            payload = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            skipped.append([rel, f"malformed answers file: {str(exc)[:200]}"])
-            continue
-        if not (isinstance(payload, dict) and isinstance(payload.get("responses"), dict)
-                and payload.get("quiz") in manifest["quizzes"]):
+            answers = _quizapi.read_responses(path)
+        except LookupError:
             skipped.append([rel, "not a quiz answers file of this assignment "
                                  "(expected {\"quiz\": ..., \"responses\": {...}})"])
             continue
-        loaded.responses.setdefault(payload["quiz"], []).append((path, payload["responses"]))
+        except (ValueError, OSError) as exc:  # malformed: this student's rows say so
+            reason = f"malformed answers file: {str(exc)[:200]}"
+            skipped.append([rel, reason])
+            loaded.unusable.setdefault(None, []).append((path, reason))
+            continue
+        if answers.quiz not in quizzes:
+            skipped.append([rel, f"answers for quiz {answers.quiz!r}, which is not in "
+                                 "this assignment"])
+            continue
+        blocking, notes = _quizapi.response_problems(answers, quizzes[answers.quiz])
+        if blocking:  # another course or version of the book: nothing is scored
+            reason = "; ".join(blocking)
+            skipped.append([rel, reason])
+            loaded.unusable.setdefault(answers.quiz, []).append((path, reason))
+            continue
+        loaded.warnings.setdefault(answers.quiz, []).extend(f"{path.name}: {n}" for n in notes)
+        loaded.responses.setdefault(answers.quiz, []).append((path, answers.responses))
     return loaded, skipped
 
 
@@ -147,7 +161,7 @@ def _grade_one(sub: Submission, ctx: _Context) -> tuple[StudentResult, str, str]
     auto = [i for i in manifest["items"] if i["auto"]]
     result = StudentResult(sub.student, fingerprint(sub.files, ctx.salt),
                            feedback_file=f"feedback/{ctx.feedback[sub.student]}.md")
-    loaded, result.skipped = _load(sub, ctx.root, manifest)
+    loaded, result.skipped = _load(sub, ctx.root, manifest, ctx.quizzes)
     notes = [f"{name} was not graded: {reason}" for name, reason in result.skipped]
     if not loaded.notebooks and not loaded.responses:
         why = "; ".join(f"{name}: {reason}" for name, reason in result.skipped) or \

@@ -2,7 +2,7 @@
 
 Items are found by ``metadata.coursekit.id``, never by position. Data-task answers come
 from the sandbox as decoded JSON (or, without executing, from a literal in the notebook);
-quiz answers from the JSON files ``quiz.save(...)`` writes. Scoring itself is
+quiz answers from response files (the book's download or ``quiz.save(...)``). Scoring itself is
 ``coursekit.quiz``'s, through ``_quizapi``; an answer the scorer cannot take is that item's
 row with the reason, never a crash of the run.
 """
@@ -32,6 +32,10 @@ class Loaded:
     student: str
     notebooks: list[tuple[Path, NotebookNode]] = field(default_factory=list)
     responses: dict[str, list[tuple[Path, dict[str, Any]]]] = field(default_factory=dict)
+    #: answers files that cannot be scored, by quiz (``None``: unreadable, quiz unknown)
+    unusable: dict[str | None, list[tuple[Path, str]]] = field(default_factory=dict)
+    #: notes on usable answers files by quiz (items the quiz does not have)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _find_cells(sub: Loaded, item_id: str, role: str) -> list[tuple[Path, int, NotebookNode]]:
@@ -140,11 +144,16 @@ def score_question(sub: Loaded, item: dict[str, Any], quiz: Any,
     """One graded quiz question, from the student's answers file for its chapter."""
     item_id, max_points = item["id"], float(item["points"])
     files = sub.responses.get(item["chapter"], [])
+    unusable = [*sub.unusable.get(item["chapter"], []), *sub.unusable.get(None, [])]
+    if not files and unusable:
+        why = "; ".join(f"{path.name}: {reason}" for path, reason in unusable)
+        return Row(sub.student, item_id, 0.0, max_points,
+                   f"no usable quiz answers file for {item['chapter']} ({why}); scored 0")
     if not files:
         return Row(sub.student, item_id, 0.0, max_points,
                    f"no quiz answers file for {item['chapter']} "
                    f"({expected_file or 'answers.json'}) handed in; scored 0")
-    notes = []
+    notes = list(sub.warnings.get(item["chapter"], []))
     chosen = next((f for f in files if f[0].name == expected_file), files[0])
     if len(files) > 1:
         notes.append(f"{len(files)} answers files for quiz {item['chapter']}: "

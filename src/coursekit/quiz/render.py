@@ -2,8 +2,10 @@
 
 The HTML carries the CSS and the same ``static/quiz.js`` the widget uses, inline, so a built
 page needs no kernel and no network. Self-check keys travel in a JSON ``<script>``; graded
-questions carry none (see ``Question.spec``). Output is deterministic: no uuids, timestamps
-or memory addresses.
+questions carry none (see ``Question.spec``). The root element carries the course id and the
+book version (``data-course``, ``data-book-version``; see ``coursekit.quiz.responses``) that a
+downloaded response file is stamped with and that key the answers kept in the browser. Output
+is deterministic: no uuids, timestamps or memory addresses.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Evidence, Matching, MultipleAnswer, Numeric, Ordering, SingleChoice, TrueFalse
+from .responses import COURSE_ID, book_version
 
 if TYPE_CHECKING:
     from ._quiz import Quiz
@@ -28,7 +31,8 @@ _BOOT = """
   if (root && !root.dataset.ckReady) {
     root.dataset.ckReady = "1";
     const spec = JSON.parse(root.querySelector("script.ck-quiz-spec").textContent);
-    render({ model: staticModel(spec), el: root.querySelector(".ck-quiz-mount") });
+    const meta = { course: root.dataset.course, bookVersion: root.dataset.bookVersion };
+    render({ model: staticModel(spec, meta), el: root.querySelector(".ck-quiz-mount") });
   }
 }
 """
@@ -55,8 +59,10 @@ def html(quiz: Quiz, key: str | None = None) -> str:
     spec = quiz.spec(key)
     root = f"ck-quiz-{spec['ns']}"
     fallback = _html.escape(text(quiz))
+    stamp = (f'data-course="{_html.escape(COURSE_ID)}" '
+             f'data-book-version="{_html.escape(book_version(quiz))}"')
     return (
-        f'<div class="ck-quiz-root" id="{root}" data-quiz="{_html.escape(quiz.name)}">\n'
+        f'<div class="ck-quiz-root" id="{root}" data-quiz="{_html.escape(quiz.name)}" {stamp}>\n'
         f"<style>\n{_asset('quiz.css')}</style>\n"
         f'<script type="application/json" class="ck-quiz-spec">{_json_for_html(spec)}</script>\n'
         f'<div class="ck-quiz-mount"><pre class="ck-quiz-fallback">{fallback}</pre></div>\n'

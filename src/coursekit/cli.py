@@ -111,6 +111,28 @@ def _cmd_edition(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- marks, gradebook ------------------------------------------------------------------------
+
+def _cmd_marks(args: argparse.Namespace) -> int:
+    """Merge hand marks of written parts into a grading folder."""
+    from coursekit.assignments import merge_marks
+
+    report = merge_marks(args.grades, args.marks)
+    print(f"grades: {Path(args.grades) / 'grades.csv'} (totals: "
+          f"{Path(args.grades) / 'totals.csv'})")
+    print(report.summary())
+    return 0
+
+
+def _cmd_gradebook(args: argparse.Namespace) -> int:
+    """One wide CSV across grading folders."""
+    from coursekit.assignments import gradebook
+
+    report = gradebook(args.folders, args.out, partial=args.partial, force=args.force)
+    print(report.summary())
+    return 0
+
+
 # -- check -----------------------------------------------------------------------------------
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -275,6 +297,26 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", type=Path, required=True, help="output file (.csv), outside the book")
     g.add_argument("--force", action="store_true", help="replace an existing file")
     g.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("marks", help="merge hand marks of written parts into grades.csv")
+    marks = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    m = marks.add_parser("merge", help="merge a marking CSV (student, item, part, points, "
+                         "comment) into a grading folder")
+    m.add_argument("--grades", type=Path, required=True,
+                   help="the --out folder of `coursekit grade`")
+    m.add_argument("--marks", type=Path, action="append", required=True,
+                   help="marking CSV, e.g. GRADES/marking/ch02-ex-4.csv (repeatable)")
+    m.set_defaults(func=_cmd_marks)
+
+    p = sub.add_parser("gradebook", help="one wide CSV across assignments: a row per student, "
+                       "a column per assignment and the total")
+    p.add_argument("folders", type=Path, nargs="+", metavar="GRADES",
+                   help="--out folders of `coursekit grade` (the folder name is the column)")
+    p.add_argument("--out", type=Path, required=True, help="output file (.csv)")
+    p.add_argument("--partial", action="store_true",
+                   help="allow written parts awaiting marks (points so far, listed in notes)")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(func=_cmd_gradebook)
 
     p = sub.add_parser("check", help="validate quizzes and chapter exercise metadata")
     book_option(p)

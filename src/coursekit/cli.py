@@ -33,7 +33,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     items = list_items(args.book, args.chapter or None)
     rows = [{"id": i.id, "chapter": i.chapter, "kind": i.kind,
-             "auto": "yes" if i.auto else "no", "assessed": "yes" if i.assessed else "no",
+             "auto": ("partly" if i.auto and any(p.mode == "hand" for p in i.parts)
+                      else "yes" if i.auto else "no"), "assessed": "yes" if i.assessed else "no",
              "points": f"{i.points:g}"} for i in items]
     if args.format == "json":
         print(json.dumps([i.as_dict() for i in items], indent=2))
@@ -52,7 +53,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
         for row in [header, *rows]:
             print("  ".join(row[k].ljust(widths[k]) for k in header).rstrip())
         total = sum(i.points for i in items)
-        auto = sum(i.points for i in items if i.auto)
+        auto = sum(sum(p.points for p in i.parts if p.mode == "auto") if i.parts else i.points
+                   for i in items if i.auto)
         assessed = sum(1 for i in items if i.assessed)
         print(f"\n{len(items)} items, {total:g} points ({auto:g} auto-gradable); {assessed} "
               "assessed (keys in the instructor bank), the rest practice")

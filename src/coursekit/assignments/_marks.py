@@ -6,7 +6,8 @@ In a grading folder ``OUT`` (written by ``coursekit grade``):
   written part has an empty ``points`` cell and the feedback ``awaiting marks`` until it is
   marked: never silently full (or zero) marks.
 - ``marking/<item>.csv`` lists every written part of that item with the student's text:
-  ``student, item, part, max_points, points, comment, answer``. The instructor fills in
+  ``student, item, part, max_points, points, comment, answer`` (an answer starting with
+  ``= + - @`` gets a leading ``'`` so no spreadsheet runs it). The instructor fills in
   ``points`` (and ``comment``) and runs ``coursekit marks merge --grades OUT --marks FILE``.
 - ``marks.json`` keeps the merged marks (with a hash of the answer they marked): the one home
   of hand marks. ``grades.csv``, ``totals.csv`` and the marking files are rebuilt from the
@@ -53,6 +54,13 @@ def _digest(answer: str) -> str:
 
 def _fmt(value: float) -> str:
     return f"{value:g}"
+
+
+def _cell_safe(text: str) -> str:
+    """A student's text for a spreadsheet: a leading ``= + - @`` (a formula when the file is
+    opened in Excel or LibreOffice), tab, CR or NUL gets a ``'`` in front (OWASP ASVS 1.2.10,
+    https://asvs.emil.hemdal.se/1.2.10; CWE-1236)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\0") else text
 
 
 # -- grade: rows of an item -------------------------------------------------------------------
@@ -156,7 +164,8 @@ def write_side_files(out: Path, results: list[StudentResult], rows: list[Row]) -
             files.setdefault(w["item"], []).append(
                 [result.student, w["item"], w["part"], _fmt(w["max_points"]),
                  "" if row is None or row.points is None else _fmt(row.points),
-                 "" if row is None or row.points is None else row.feedback, w["answer"]])
+                 "" if row is None or row.points is None else row.feedback,
+                 _cell_safe(w["answer"])])
     for item, lines in files.items():
         path = out / MARKING_DIR / f"{item}.csv"
         kept = _read_existing(path)
@@ -254,8 +263,7 @@ def _read_marks_file(path: Path, wanted: dict[tuple[str, str, str], dict[str, An
             errors.append(f"{path}, line {line}: {len(values)} fields but the header has "
                           f"{len(header)}")
             continue
-        row = dict(zip(header, [v for v in values] + [""] * (len(header) - len(values)),
-                       strict=True))
+        row = dict(zip(header, values + [""] * (len(header) - len(values)), strict=True))
         student, item, part = _nfc(row["student"]), row["item"].strip(), row["part"].strip()
         key, at = (student, item, part), f"{path}, line {line}"
         if key not in wanted:

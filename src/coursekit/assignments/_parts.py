@@ -103,7 +103,8 @@ def written_cells(item_id: str, parts: list[dict[str, Any]]) -> list[NotebookNod
     for part in parts:
         if part["mode"] != HAND:
             continue
-        prompt = (f"**{item_id}, part `{part['id']}`** ({part['points']:g} points, marked by "
+        points = f"{part['points']:g} point{'' if part['points'] == 1 else 's'}"
+        prompt = (f"**{item_id}, part `{part['id']}`** ({points}, marked by "
                   "your instructor): write your answer in the cell below, in your own words. "
                   "Keep the cell; it is how your answer is collected.")
         cells.append(new_markdown_cell(prompt, metadata={

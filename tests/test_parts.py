@@ -197,6 +197,8 @@ def test_ch02_ex_4_table_without_verdict_awaits_marks(tmp_path: Path,
     merged = merge_marks(out, [marked])
     assert merged.merged == 2 and not merged.awaiting
     assert merged.totals == {"Иван": (2.0, 4.0), "张伟": (3.5, 4.0)}
+    assert merged.max_points == 4.0
+    assert "assignment: 2 student(s), out of 4 points, mean total 2.75" in merged.summary()
     rows = {(r["student"], r["item"]): r for r in _csv(out / "grades.csv")}
     assert rows["张伟", "ch02-ex-4/verdict"]["points"] == "1.5"
     assert rows["张伟", "ch02-ex-4/verdict"]["feedback"] == "year and citation: good"
@@ -355,3 +357,28 @@ def test_wide_gradebook_across_three_assignments(tmp_path: Path,
         gradebook([w1, tmp_path / "x" / "w1"], tmp_path / "g2.csv")
     assert json.loads((w3 / "marks.json").read_text(encoding="utf-8"))["marks"][0][
         "student"] == "Пётр"
+
+
+def test_a_mark_stops_counting_when_the_answer_changes(marked_run: Path, tmp_path: Path) -> None:
+    marks = _write_marks(tmp_path / "m.csv", [["Иван", "ch98-ex-2", "why", "1", "clear"],
+                                              ["Пётр", "ch98-ex-2", "why", "0.5", ""]])
+    merge_marks(marked_run, [marks])
+    # Пётр hands in a new text; the run is resumed: only Пётр is graded again
+    root = marked_run.parent.parent / "w1"
+    notebook = root / "subs" / "Пётр" / "w1.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    (index,) = _cells(nb, "ch98-ex-2", "written")
+    nb.cells[index].source = "A longer, better answer."
+    nbformat.write(nb, notebook)
+    report = grade(root / "subs", root / "hw", marked_run, execute_code=False, resume=True)
+    assert report.resumed == ["Иван"]
+    rows = {(r["student"], r["item"]): r for r in _csv(marked_run / "grades.csv")}
+    assert (rows["Иван", "ch98-ex-2/why"]["points"], rows["Иван", "ch98-ex-2/why"]["feedback"]) \
+        == ("1", "clear")
+    changed = rows["Пётр", "ch98-ex-2/why"]
+    assert changed["points"] == ""
+    assert "the answer changed after it was marked (0.5 points); mark it again" in \
+        changed["feedback"]
+    lines = {m["student"]: m for m in _csv(marked_run / "marking" / "ch98-ex-2.csv")}
+    assert (lines["Пётр"]["points"], lines["Пётр"]["answer"]) == ("", "A longer, better answer.")
+    assert lines["Иван"]["points"] == "1"

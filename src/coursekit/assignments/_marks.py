@@ -32,7 +32,7 @@ from typing import Any
 from coursekit._resources import write_atomic
 
 from . import _parts
-from ._results import PROGRESS_DIR, Row, Store, StudentResult
+from ._results import NOT_GRADED, PROGRESS_DIR, Row, Store, StudentResult
 
 __all__ = ["MARKING_COLUMNS", "MarksReport", "awaiting", "final_rows", "graded_items",
            "item_rows", "marks_for", "merge", "open_store", "write_side_files"]
@@ -203,10 +203,16 @@ class MarksReport:
     blank: int = 0
     awaiting: list[Row] = field(default_factory=list)
     totals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    max_points: float = 0.0  # the assignment's points (every item and part)
 
     def summary(self) -> str:
         lines = [f"merged {self.merged} mark(s) ({self.changed} replaced an earlier mark); "
                  f"{self.blank} line(s) without points skipped"]
+        if self.totals:
+            mean = sum(t[0] for t in self.totals.values()) / len(self.totals)
+            lines.append(f"assignment: {len(self.totals)} student(s), out of "
+                         f"{_fmt(self.max_points)} points, mean total {mean:.2f}"
+                         + (" (so far: parts await marks)" if self.awaiting else ""))
         if self.awaiting:
             lines.append(f"still unmarked ({len(self.awaiting)}):")
             lines += [f"  {r.student}: {r.item}" for r in self.awaiting]
@@ -342,9 +348,13 @@ def merge(out: Path, marks_files: list[Path]) -> MarksReport:
     store.write_csv()
     rows = store.rows()
     report.awaiting = awaiting(rows)
+    maxima: dict[str, float] = {}
     for row in rows:
         got, most = report.totals.get(row.student, (0.0, 0.0))
         report.totals[row.student] = (got + (row.points or 0.0), most + row.max_points)
+        if row.item != NOT_GRADED:
+            maxima[row.item] = max(maxima.get(row.item, 0.0), row.max_points)
+    report.max_points = sum(maxima.values())
     return report
 
 

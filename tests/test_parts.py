@@ -382,3 +382,18 @@ def test_a_mark_stops_counting_when_the_answer_changes(marked_run: Path, tmp_pat
     lines = {m["student"]: m for m in _csv(marked_run / "marking" / "ch98-ex-2.csv")}
     assert (lines["Пётр"]["points"], lines["Пётр"]["answer"]) == ("", "A longer, better answer.")
     assert lines["Иван"]["points"] == "1"
+
+
+def test_nothing_handed_in_scores_the_parts_zero_with_the_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _graded(tmp_path, monkeypatch, "w1", {"Пётр": "Text."})
+    root = tmp_path / "w1"
+    (root / "subs" / "Ольга").mkdir()
+    (root / "subs" / "Ольга" / "essay.json").write_text("not json", encoding="utf-8")
+    grade(root / "subs", root / "hw", out, execute_code=False, resume=True)
+    rows = [(r["item"], r["points"], r["max_points"], r["feedback"].split(":")[0])
+            for r in _csv(out / "grades.csv") if r["student"] == "Ольга"]
+    assert rows == [("ch98-ex-1/reading", "0", "2", "not graded"),
+                    ("ch98-ex-2/country", "0", "2", "not graded"),
+                    ("ch98-ex-2/why", "0", "1", "not graded")]
+    assert "Ольга" not in {m["student"] for m in _csv(out / "marking" / "ch98-ex-2.csv")}

@@ -33,7 +33,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
     items = list_items(args.book, args.chapter or None)
     rows = [{"id": i.id, "chapter": i.chapter, "kind": i.kind,
-             "auto": "yes" if i.auto else "no", "assessed": "yes" if i.assessed else "no",
+             "auto": ("partly" if i.auto and any(p.mode == "hand" for p in i.parts)
+                      else "yes" if i.auto else "no"), "assessed": "yes" if i.assessed else "no",
              "points": f"{i.points:g}"} for i in items]
     if args.format == "json":
         print(json.dumps([i.as_dict() for i in items], indent=2))
@@ -52,7 +53,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
         for row in [header, *rows]:
             print("  ".join(row[k].ljust(widths[k]) for k in header).rstrip())
         total = sum(i.points for i in items)
-        auto = sum(i.points for i in items if i.auto)
+        auto = sum(sum(p.points for p in i.parts if p.mode == "auto") if i.parts else i.points
+                   for i in items if i.auto)
         assessed = sum(1 for i in items if i.assessed)
         print(f"\n{len(items)} items, {total:g} points ({auto:g} auto-gradable); {assessed} "
               "assessed (keys in the instructor bank), the rest practice")
@@ -108,6 +110,28 @@ def _cmd_edition(args: argparse.Namespace) -> int:
                          force=args.force, strict=args.strict, keep_temp=args.keep_temp,
                          progress=_say)
     print(f"{args.edition} edition: {html / 'index.html'}")
+    return 0
+
+
+# -- marks, gradebook ------------------------------------------------------------------------
+
+def _cmd_marks(args: argparse.Namespace) -> int:
+    """Merge hand marks of written parts into a grading folder."""
+    from coursekit.assignments import merge_marks
+
+    report = merge_marks(args.grades, args.marks)
+    print(f"grades: {Path(args.grades) / 'grades.csv'} (totals: "
+          f"{Path(args.grades) / 'totals.csv'})")
+    print(report.summary())
+    return 0
+
+
+def _cmd_gradebook(args: argparse.Namespace) -> int:
+    """One wide CSV across grading folders."""
+    from coursekit.assignments import gradebook
+
+    report = gradebook(args.folders, args.out, partial=args.partial, force=args.force)
+    print(report.summary())
     return 0
 
 
@@ -275,6 +299,26 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", type=Path, required=True, help="output file (.csv), outside the book")
     g.add_argument("--force", action="store_true", help="replace an existing file")
     g.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("marks", help="merge hand marks of written parts into grades.csv")
+    marks = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    m = marks.add_parser("merge", help="merge a marking CSV (student, item, part, points, "
+                         "comment) into a grading folder")
+    m.add_argument("--grades", type=Path, required=True,
+                   help="the --out folder of `coursekit grade`")
+    m.add_argument("--marks", type=Path, action="append", required=True,
+                   help="marking CSV, e.g. GRADES/marking/ch02-ex-4.csv (repeatable)")
+    m.set_defaults(func=_cmd_marks)
+
+    p = sub.add_parser("gradebook", help="one wide CSV across assignments: a row per student, "
+                       "a column per assignment and the total")
+    p.add_argument("folders", type=Path, nargs="+", metavar="GRADES",
+                   help="--out folders of `coursekit grade` (the folder name is the column)")
+    p.add_argument("--out", type=Path, required=True, help="output file (.csv)")
+    p.add_argument("--partial", action="store_true",
+                   help="allow written parts awaiting marks (points so far, listed in notes)")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(func=_cmd_gradebook)
 
     p = sub.add_parser("check", help="validate quizzes and chapter exercise metadata")
     book_option(p)

@@ -23,7 +23,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from coursekit import __version__
 from coursekit.quiz.bank import find_leaks
 
-from . import _quizapi, transforms
+from . import _parts, _quizapi, transforms
 from ._chapters import Catalog, Chapter, Item, cell_info, load_catalog
 from ._files import Writer
 from .tags import (
@@ -112,9 +112,15 @@ def _verify_no_private(nb: NotebookNode, name: str, catalog: Catalog) -> None:
                            f"student notebook: {secret!r:.80}")
 
 
+def _graded_by(item: Item) -> str:
+    if not item.parts:
+        return "yes" if item.auto else "by hand"
+    return ", ".join(f"{p.id}: {p.points:g} {'auto' if p.mode == _parts.AUTO else 'by hand'}"
+                     for p in item.parts)
+
+
 def _header(name: str, due: str | None, items: list[Item], chapters: list[Chapter]) -> NotebookNode:
-    rows = "\n".join(f"| `{i.id}` | {i.kind} | {i.points:g} | {'yes' if i.auto else 'by hand'} |"
-                     for i in items)
+    rows = "\n".join(f"| `{i.id}` | {i.kind} | {i.points:g} | {_graded_by(i)} |" for i in items)
     quiz_lines = []
     for chapter in chapters:
         ids = [i.id for i in items if i.chapter == chapter.id and i.source == "quiz"]
@@ -278,6 +284,7 @@ def assign(
     for chapter in used:
         log.info("transforming %s", chapter.path)
         student = transforms.run(chapter.nb, transforms.PIPELINE, chapter.path)
+        _parts.add_written_cells(student, [i for i in chosen if i.chapter == chapter.id])
         questions = [i.id for i in chosen if i.chapter == chapter.id and i.source == "quiz"]
         if questions:
             student.cells += _hand_in_cells(name, chapter.id, questions)

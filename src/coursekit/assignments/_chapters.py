@@ -9,7 +9,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from . import _quizapi
+from . import _parts, _quizapi
 from .tags import (
     CHAPTER_FILE_RE,
     COURSEKIT_KEY,
@@ -65,11 +65,16 @@ class Item:
     source: str  # "notebook" or "quiz"
     #: Assessed (``graded: true`` in the quiz file): its key is in the instructor bank only.
     assessed: bool = False
+    #: Declared parts (``metadata.coursekit.parts``); empty: the exercise is one part.
+    parts: tuple[_parts.Part, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "chapter": self.chapter, "kind": self.kind,
+        data = {"id": self.id, "chapter": self.chapter, "kind": self.kind,
                 "points": self.points, "auto": self.auto, "source": self.source,
                 "assessed": self.assessed}
+        if self.parts:
+            data["parts"] = [p.as_dict() for p in self.parts]
+        return data
 
 
 @dataclass
@@ -161,6 +166,11 @@ def _validate_cell(path: Path, index: int, info: dict[str, Any], chapter_id: str
         if isinstance(points, bool) or not isinstance(points, int | float) or points < 0:
             problems.append(f"{where} ({item_id}): metadata.coursekit.points must be a "
                             f"non-negative number (got {points!r})")
+        if "parts" in info:
+            problems += _parts.validate_parts(info["parts"], points, f"{where} ({item_id})")
+    elif "parts" in info:
+        problems.append(f"{where} ({item_id}): metadata.coursekit.parts belongs on the "
+                        "exercise cell (role 'exercise')")
     return problems
 
 
@@ -197,10 +207,18 @@ def _chapter_items(chapter: Chapter) -> list[Item]:
     checks = chapter.check_ids
     assessed = set(_quizapi.assessed(chapter.quiz)) if chapter.quiz is not None else set()
     items = []
-    for item_id, (_, info) in exercises.items():
+    for item_id, (index, info) in exercises.items():
         auto = item_id in checks and ROLE_CHECK in roles[item_id]
+        parts = _parts.parse_parts(info.get("parts"))
+        if parts and auto != any(p.mode == _parts.AUTO for p in parts):
+            problems.append(f"{chapter.path}, cell {index} ({item_id}): metadata.coursekit.parts "
+                            + ("needs one 'auto' part: the exercise has a check"
+                               if auto else "has an 'auto' part but the exercise has no check "
+                               "cell and checks: entry"))
         items.append(Item(item_id, chapter.id, info["kind"], float(info["points"]), auto,
-                          "notebook", item_id in assessed))
+                          "notebook", item_id in assessed, parts))
+    if problems:
+        raise AuthoringError("\n".join(problems))
     return items
 
 

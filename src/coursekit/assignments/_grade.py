@@ -28,7 +28,7 @@ from typing import Any
 
 import nbformat
 
-from . import _quizapi, transforms
+from . import _marks, _quizapi, transforms
 from ._assign import BANK_DIR, INSTRUCTOR_DIR, MANIFEST
 from ._chapters import cell_info, read_notebook
 from ._files import OutputExistsError, check_output_folder, mark
@@ -61,6 +61,10 @@ class GradeReport:
         lines = [f"graded {len(self.graded)} student(s); skipped {len(self.skipped)} file(s)"]
         if self.resumed:
             lines[0] += f"; {len(self.resumed)} kept from the interrupted run"
+        waiting = sum(r.points is None for r in self.rows)
+        if waiting:
+            lines[0] += (f"; {waiting} written part(s) awaiting marks (marking/*.csv, then "
+                         "`coursekit marks merge`)")
         lines += [f"  NOT GRADED {names}: {reason}" for names, reason in self.not_graded]
         lines += [f"  skipped {name}: {reason}" for name, reason in self.skipped]
         return "\n".join(lines)
@@ -158,7 +162,7 @@ class _Context:
 def _grade_one(sub: Submission, ctx: _Context) -> tuple[StudentResult, str, str]:
     """Grade one student; any failure is this student's rows, never the run's."""
     manifest = ctx.manifest
-    auto = [i for i in manifest["items"] if i["auto"]]
+    graded = _marks.graded_items(manifest)  # auto items and items with written parts
     result = StudentResult(sub.student, fingerprint(sub.files, ctx.salt),
                            feedback_file=f"feedback/{ctx.feedback[sub.student]}.md")
     loaded, result.skipped = _load(sub, ctx.root, manifest, ctx.quizzes)
@@ -166,8 +170,11 @@ def _grade_one(sub: Submission, ctx: _Context) -> tuple[StudentResult, str, str]
     if not loaded.notebooks and not loaded.responses:
         why = "; ".join(f"{name}: {reason}" for name, reason in result.skipped) or \
             "no notebook or quiz answers file handed in"
-        result.rows = [Row(sub.student, i["id"], 0.0, float(i["points"]),
-                           f"not graded: {why}") for i in auto]
+        for item in graded:
+            rows, _ = _marks.item_rows(sub.student, item, [], lambda i, w=why: Row(
+                sub.student, i["id"], 0.0, float(i["points"]), f"not graded: {w}"),
+                not_graded=f"not graded: {why}")
+            result.rows += rows
     else:
         runs: dict[Path, NotebookRun] | None = None
         if ctx.sandbox is not None:
@@ -177,13 +184,17 @@ def _grade_one(sub: Submission, ctx: _Context) -> tuple[StudentResult, str, str]
                 runs[path] = ctx.sandbox.run(source)
                 if runs[path].problem:
                     notes.append(f"{path.relative_to(ctx.root)}: {runs[path].problem}")
-        for item in auto:
+        def score(item: dict[str, Any]) -> Row:
             quiz = ctx.quizzes[item["chapter"]]
             if item["source"] == "quiz":
                 expected = manifest.get("responses", {}).get(item["chapter"])
-                result.rows.append(score_question(loaded, item, quiz, expected))
-            else:
-                result.rows.append(score_exercise(loaded, item, quiz, runs))
+                return score_question(loaded, item, quiz, expected)
+            return score_exercise(loaded, item, quiz, runs)
+
+        for item in graded:
+            rows, written = _marks.item_rows(sub.student, item, loaded.notebooks, score)
+            result.rows += rows
+            result.written += written
     counts = (f"{len(loaded.notebooks)} notebook(s), "
               f"{sum(len(v) for v in loaded.responses.values())} answers file(s)")
     return result, feedback_markdown(sub.student, result.rows, manifest, notes), counts

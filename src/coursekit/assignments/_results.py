@@ -30,7 +30,7 @@ NOT_GRADED = "(not graded)"
 class Row:
     student: str
     item: str
-    points: float
+    points: float | None  # None: a written part awaiting marks (``_marks``)
     max_points: float
     feedback: str
 
@@ -45,6 +45,8 @@ class StudentResult:
     feedback_file: str | None = None
     skipped: list[list[str]] = field(default_factory=list)  # [file, reason]
     key: str = ""  # the student id, or the entry names of a submission not graded
+    #: Written parts: {item, part, max_points, answer, notes} (``_marks``).
+    written: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.key = self.key or self.student
@@ -53,7 +55,8 @@ class StudentResult:
     def from_json(cls, data: dict[str, Any]) -> StudentResult:
         return cls(student=data["student"], fingerprint=data["fingerprint"],
                    rows=[Row(**r) for r in data["rows"]], feedback_file=data.get("feedback_file"),
-                   skipped=[list(s) for s in data.get("skipped", [])], key=data.get("key", ""))
+                   skipped=[list(s) for s in data.get("skipped", [])], key=data.get("key", ""),
+                   written=list(data.get("written", [])))
 
 
 def fingerprint(files: list[Path], salt: str) -> str:
@@ -77,20 +80,23 @@ def csv_text(rows: list[Row]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([row.student, row.item, _fmt(row.points), _fmt(row.max_points),
+        writer.writerow([row.student, row.item, "" if row.points is None else _fmt(row.points),
+                         _fmt(row.max_points),
                          row.feedback])
     return buffer.getvalue()
 
 
 def feedback_markdown(student: str, rows: list[Row], manifest: dict[str, Any],
                       notes: list[str]) -> str:
-    got, out_of = sum(r.points for r in rows), sum(r.max_points for r in rows)
+    scored = [r for r in rows if r.points is not None]
+    got, out_of = sum(r.points or 0.0 for r in scored), sum(r.max_points for r in scored)
     lines = [f"# Feedback: {manifest['name']}", "", f"Student: {student}", "",
              f"Automatically graded: **{_fmt(got)} / {_fmt(out_of)}** points", "",
              "| item | points | feedback |", "| --- | --- | --- |"]
-    lines += [f"| {r.item} | {_fmt(r.points)} / {_fmt(r.max_points)} | "
-              f"{r.feedback.replace('|', '/').replace(chr(10), ' ')} |" for r in rows]
-    manual = [i for i in manifest["items"] if not i["auto"]]
+    lines += [f"| {r.item} | {'awaiting marks' if r.points is None else _fmt(r.points)} / "
+              f"{_fmt(r.max_points)} | {r.feedback.replace('|', '/').replace(chr(10), ' ')} |"
+              for r in rows]
+    manual = [i for i in manifest["items"] if not i["auto"] and not i.get("parts")]
     if manual:
         lines += ["", "Graded by your instructor:", ""]
         lines += [f"- {i['id']} ({i['kind']}, {_fmt(float(i['points']))} points)" for i in manual]
@@ -143,10 +149,22 @@ class Store:
         self.results[result.key] = result
         self.write_csv()
 
-    def rows(self) -> list[Row]:
+    def _ordered(self) -> list[StudentResult]:
         rank = {s: i for i, s in enumerate(self.order)}
-        ordered = sorted(self.results.values(), key=lambda r: (rank.get(r.key, len(rank)), r.key))
-        return [row for result in ordered for row in result.rows]
+        return sorted(self.results.values(), key=lambda r: (rank.get(r.key, len(rank)), r.key))
+
+    def rows(self) -> list[Row]:
+        """Every row, with the hand marks merged so far (``_marks``)."""
+        from . import _marks  # _marks builds on this module
+
+        ordered = self._ordered()
+        return _marks.final_rows([row for result in ordered for row in result.rows], ordered,
+                                 _marks.marks_for(self.out))
 
     def write_csv(self) -> None:
-        write_atomic(self.out / "grades.csv", csv_text(self.rows()))
+        """Rewrite ``grades.csv``, then the marking files and ``totals.csv`` (``_marks``)."""
+        from . import _marks
+
+        rows = self.rows()
+        write_atomic(self.out / "grades.csv", csv_text(rows))
+        _marks.write_side_files(self.out, self._ordered(), rows)

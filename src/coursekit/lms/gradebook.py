@@ -110,6 +110,10 @@ def read_grades(path: Path) -> tuple[dict[str, float], float]:
                              f"item {item!r} (first on line {seen[student, item]})")
         seen[student, item] = row["_line"]
         values = []
+        if not row["points"] and "/" in item:
+            raise ValueError(f"{path}, line {row['_line']}: {item} of {student!r} is awaiting "
+                             "marks (a written part); merge them with `coursekit marks merge` "
+                             "first")
         for column in ("points", "max_points"):
             try:
                 value = float(row[column])

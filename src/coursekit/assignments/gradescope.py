@@ -195,6 +195,7 @@ def build_bundle(
         for name, data in files.items():
             write_atomic(Path(tmp) / name, data)
         for rel in manifest["quizzes"].values():  # the one loader: are the keys complete?
+            _quizapi.load(assignment / rel, bank if bank.is_dir() else None)
             _quizapi.load(snapshot / rel, snapshot / BANK_DIR if banks else None)
         wheel = Path(wheel) if wheel is not None else _build_wheel(Path(tmp) / "wheel")
         if not (wheel.name.startswith(f"coursekit-{__version__}-") and wheel.suffix == ".whl"):

@@ -238,21 +238,28 @@ def test_a_submission_that_cannot_be_graded_scores_0_and_says_why(
 
 def test_without_a_sandbox_nothing_runs_unless_the_bundle_opts_in(
         hw: Path, wheel: Path, tmp_path: Path) -> None:
-    safe, unsafe = tmp_path / "safe.zip", tmp_path / "unsafe.zip"
+    safe, unsafe, literal = tmp_path / "safe.zip", tmp_path / "unsafe.zip", tmp_path / "lit.zip"
     build_bundle(hw, safe, wheel=wheel)
     build_bundle(hw, unsafe, wheel=wheel, unsafe_no_sandbox=True, visibility="visible")
-    for label, zipped in (("safe", safe), ("unsafe", unsafe)):
+    build_bundle(hw, literal, wheel=wheel, execute_code=False)
+    for label, zipped in (("safe", safe), ("unsafe", unsafe), ("literal", literal)):
         root = _unpack(zipped, tmp_path / label)
-        nbformat.write(_student(hw, RIGHT), root / "submission" / f"{NAME}.ipynb")
+        answers = RIGHT if label != "literal" else {"ch98-ex-2": "answer = 'Country B'",
+                                                    "ch98-ex-3": RIGHT["ch98-ex-3"]}
+        nbformat.write(_student(hw, answers), root / "submission" / f"{NAME}.ipynb")
         results, log = _run(root, PATH="/nonexistent")  # no bwrap on PATH: no sandbox
         if label == "safe":
             assert results["score"] == 0 and results["tests"] == []
             assert "cannot run code safely" in results["output"]
             assert "bubblewrap (bwrap) is not installed" in log  # the instructor's stdout
-        else:
+        elif label == "unsafe":
             scores = {t["name"].split()[0]: t.get("score") for t in results["tests"]}
             assert scores["ch98-ex-2"] == 3 and scores["ch98-ex-3"] == 2
             assert {t["visibility"] for t in results["tests"]} == {"visible"}
+        else:  # nothing runs: a literal answer is scored, a computed one is not
+            tests = {t["name"].split()[0]: t for t in results["tests"]}
+            assert tests["ch98-ex-2"]["score"] == 3 and tests["ch98-ex-3"]["score"] == 0
+            assert "the answer is computed by code" in tests["ch98-ex-3"]["output"]
 
 
 def test_a_feedback_that_quotes_a_key_is_withheld(hw: Path, capsys: pytest.CaptureFixture

@@ -165,7 +165,8 @@ def _cmd_gradescope(args: argparse.Namespace) -> int:
                     memory_mb=args.memory_mb)
     names = build_bundle(args.assignment, args.out, bank=args.bank, wheel=args.wheel,
                          visibility=args.visibility, limits=limits,
-                         unsafe_no_sandbox=args.unsafe_no_sandbox, force=args.force)
+                         unsafe_no_sandbox=args.unsafe_no_sandbox, execute_code=args.execute,
+                         force=args.force)
     print(f"autograder: {args.out} ({len(names)} files; instructor only: it holds the keys)")
     return 0
 
@@ -309,6 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "minutes unless the assignment allows more)")
     p.add_argument("--memory-mb", type=_positive, default=2048,
                    help="memory per sandboxed process, MB (default 2048)")
+    p.add_argument("--execute", action=argparse.BooleanOptionalAction, default=True,
+                   help="run each notebook in the sandbox (default); --no-execute reads "
+                   "literal answers and quiz answers files only and runs nothing")
     p.add_argument("--unsafe-no-sandbox", action="store_true",
                    help="run student code WITHOUT the sandbox if Gradescope's container cannot "
                    "make one (a student could then read the keys and change the score)")

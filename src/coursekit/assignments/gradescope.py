@@ -154,6 +154,7 @@ def build_bundle(
     visibility: str = "after_due_date",
     limits: Limits | None = None,
     unsafe_no_sandbox: bool = False,
+    execute_code: bool = True,
     force: bool = False,
 ) -> list[str]:
     """Write the Gradescope autograder zip ``out`` for ``assignment`` (the folder written by
@@ -162,7 +163,8 @@ def build_bundle(
     ``bank`` (default ``ASSIGNMENT/instructor/bank``) holds the keys; ``wheel`` the coursekit
     wheel (default: built from the checkout). ``visibility`` applies to each item's test;
     ``limits`` bound each notebook's sandbox; ``unsafe_no_sandbox`` lets the bundle run student
-    code without a sandbox when Gradescope's container cannot make one.
+    code without a sandbox when Gradescope's container cannot make one; without
+    ``execute_code`` nothing runs (literal answers and quiz answers files only).
     """
     assignment, out = Path(assignment), Path(out)
     if visibility not in VISIBILITIES:
@@ -213,7 +215,8 @@ def build_bundle(
     config = {"format": 1, "coursekit": __version__, "python": version, "wheel": wheel.name,
               "assignment": ASSIGNMENT, "name": manifest["name"], "visibility": visibility,
               "stdout_visibility": "hidden", "limits": asdict(limits),
-              "unsafe_no_sandbox": bool(unsafe_no_sandbox), "specification": SPEC_URL}
+              "unsafe_no_sandbox": bool(unsafe_no_sandbox), "execute": bool(execute_code),
+              "specification": SPEC_URL}
     files[CONFIG] = (json.dumps(config, indent=2) + "\n").encode("utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.tmp")
@@ -336,6 +339,7 @@ def run(root: Path) -> Path:
         files = [str(p.relative_to(staged)) for p in _notebook_files(staged)]
         try:
             report = grade(staged.parent, assignment, work / "out",
+                           execute_code=config.get("execute", True),
                            limits=Limits(**config["limits"]),
                            unsafe_no_sandbox=config.get("unsafe_no_sandbox", False),
                            hide=[root], progress=print)
@@ -363,6 +367,9 @@ def run(root: Path) -> Path:
 def selftest(root: Path) -> int:
     """Print whether the sandbox works here (run by ``setup.sh``); never fails the build."""
     config = _config(root)
+    if not config.get("execute", True):
+        print("coursekit: the bundle runs no student code (built with --no-execute)")
+        return 0
     try:
         Sandbox(Limits(**config["limits"]), [root])
         print("coursekit: the grading sandbox works in this image")

@@ -290,7 +290,7 @@ def results_json(report_rows: list[Any], manifest: dict[str, Any], config: dict[
     if visibility != "visible":
         summary.append(f"Item results are shown {visibility.replace('_', ' ')}.")
     return {"score": round(sum(t.get("score", 0.0) for t in tests), 4),
-            "execution_time": round(seconds, 1), "output": " ".join(summary),
+            "execution_time": round(seconds), "output": " ".join(summary),
             "output_format": "text", "test_output_format": "text", "test_name_format": "text",
             "visibility": visibility, "stdout_visibility": config.get("stdout_visibility",
                                                                        "hidden"),
@@ -299,7 +299,7 @@ def results_json(report_rows: list[Any], manifest: dict[str, Any], config: dict[
 
 
 def _failure(message: str, seconds: float) -> dict[str, Any]:
-    return {"score": 0, "execution_time": round(seconds, 1),
+    return {"score": 0, "execution_time": round(seconds),
             "output": f"This submission could not be graded: {message}", "output_format": "text",
             "stdout_visibility": "hidden", "tests": []}
 

@@ -20,6 +20,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -292,3 +293,39 @@ def test_cli_builds_refuses_to_overwrite_and_needs_the_keys(hw: Path, wheel: Pat
     assert not (tmp_path / "x.zip").exists()
     with pytest.raises(SystemExit):
         main(["gradescope", str(hw), "--out", str(out), "--visibility", "soon"])
+
+
+def test_the_sandbox_hides_the_autograder_folder(hw: Path, wheel: Path) -> None:
+    """A notebook that reads the bank snapshot in /autograder/source gets nothing from it in the
+    sandbox (``grade(hide=[root])``), and the key when the bundle runs unsafely: the attack works
+    where nothing hides the folder. The fake root is outside /tmp, which every sandbox replaces
+    anyway, so only ``hide`` can keep the file out of sight."""
+    base = Path(tempfile.mkdtemp(prefix="coursekit-gs-test-", dir="/var/tmp"))
+    base.chmod(0o755)  # readable by everyone, as /autograder is: the sandbox's own uid too
+    try:
+        scores = {}
+        for label, unsafe in (("sandboxed", False), ("unsafe", True)):
+            build_bundle(hw, base / f"{label}.zip", wheel=wheel, unsafe_no_sandbox=unsafe,
+                         visibility="visible")
+            root = _unpack(base / f"{label}.zip", base / label)
+            bank = root / "source" / "assignment" / "instructor" / "bank" / "ch98.yml"
+            # Gradescope writes submission_metadata.json (earlier results) beside source/: only
+            # hide=[root] keeps it out of sight (the assignment folder is hidden by grade).
+            leaked = root / "submission_metadata.json"
+            leaked.write_text(json.dumps({"previous_submissions": [{"results": {
+                "hint": "Country B"}}]}), encoding="utf-8")
+            steal = ("import json, yaml\nanswer = 'Country A'\ntry:\n"
+                     f"    answer = json.load(open({str(leaked)!r}))"
+                     "['previous_submissions'][0]['results']['hint']\nexcept Exception:\n"
+                     "    pass\ntry:\n"
+                     f"    answer = yaml.safe_load(open({str(bank)!r}))"
+                     "['items']['ch98-ex-2']['expected']\nexcept Exception:\n    pass")
+            nbformat.write(_student(hw, {**WRONG, "ch98-ex-2": steal}),
+                           root / "submission" / f"{NAME}.ipynb")
+            env = {} if not unsafe else {"PATH": "/nonexistent"}
+            results, _ = _run(root, **env)
+            scores[label] = {t["name"].split()[0]: t.get("score") for t in results["tests"]}
+        assert scores["sandboxed"]["ch98-ex-2"] == 0
+        assert scores["unsafe"]["ch98-ex-2"] == 3
+    finally:
+        shutil.rmtree(base)  # made above

@@ -1,4 +1,4 @@
-"""The ``coursekit`` command: list, assign, grade, edition, check, export.
+"""The ``coursekit`` command: list, assign, grade, edition, check, export, gradescope.
 
 Run ``coursekit <command> --help`` for the options of each command; the instructor guide
 (reference/instructor-guide.md) walks through a term.
@@ -178,6 +178,23 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- gradescope -----------------------------------------------------------------------------
+
+def _cmd_gradescope(args: argparse.Namespace) -> int:
+    """The Gradescope autograder zip of an assignment (:mod:`coursekit.assignments.gradescope`)."""
+    from coursekit.assignments import Limits
+    from coursekit.assignments.gradescope import build_bundle
+
+    limits = Limits(cell_timeout=args.timeout, notebook_timeout=args.notebook_timeout,
+                    memory_mb=args.memory_mb)
+    names = build_bundle(args.assignment, args.out, bank=args.bank, wheel=args.wheel,
+                         visibility=args.visibility, limits=limits,
+                         unsafe_no_sandbox=args.unsafe_no_sandbox, execute_code=args.execute,
+                         force=args.force)
+    print(f"autograder: {args.out} ({len(names)} files; instructor only: it holds the keys)")
+    return 0
+
+
 # -- parser ----------------------------------------------------------------------------------
 
 def _positive(text: str) -> int:
@@ -319,6 +336,32 @@ def build_parser() -> argparse.ArgumentParser:
                    help="allow written parts awaiting marks (points so far, listed in notes)")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p.set_defaults(func=_cmd_gradebook)
+
+    p = sub.add_parser("gradescope", help="the Gradescope autograder zip of an assignment "
+                       "(grades with the same sandbox and scoring code)")
+    p.add_argument("assignment", type=Path, help="the folder written by `coursekit assign`")
+    p.add_argument("--out", type=Path, required=True, help="output file (autograder.zip)")
+    p.add_argument("--bank", type=Path, help="instructor bank with the keys of assessed items "
+                   "(default: the snapshot in ASSIGNMENT/instructor/bank)")
+    p.add_argument("--wheel", type=Path, help="coursekit wheel to bundle (default: built from "
+                   "this checkout)")
+    p.add_argument("--visibility", choices=("hidden", "after_due_date", "after_published",
+                                            "visible"), default="after_due_date",
+                   help="when students see each item's result (default after_due_date)")
+    p.add_argument("--timeout", type=_positive, default=60, help="seconds per cell (default 60)")
+    p.add_argument("--notebook-timeout", type=_positive, default=480,
+                   help="seconds per notebook (default 480; Gradescope stops a run at 10 "
+                   "minutes unless the assignment allows more)")
+    p.add_argument("--memory-mb", type=_positive, default=2048,
+                   help="memory per sandboxed process, MB (default 2048)")
+    p.add_argument("--execute", action=argparse.BooleanOptionalAction, default=True,
+                   help="run each notebook in the sandbox (default); --no-execute reads "
+                   "literal answers and quiz answers files only and runs nothing")
+    p.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="run student code WITHOUT the sandbox if Gradescope's container cannot "
+                   "make one (a student could then read the keys and change the score)")
+    p.add_argument("--force", action="store_true", help="replace an existing zip")
+    p.set_defaults(func=_cmd_gradescope)
 
     p = sub.add_parser("check", help="validate quizzes and chapter exercise metadata")
     book_option(p)

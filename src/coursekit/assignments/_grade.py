@@ -21,7 +21,7 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -248,6 +248,7 @@ def grade(
     bank: Path | None = None,
     unsafe_no_sandbox: bool = False,
     progress: Callable[[str], None] = lambda message: None,
+    hide: Sequence[Path] = (),
 ) -> GradeReport:
     """Grade every submission in ``submissions`` (one folder per student, or ``NAME.ipynb``).
 
@@ -255,7 +256,8 @@ def grade(
     student, and ``out/feedback/<student>.md``. ``limits`` (default: ``timeout`` seconds per
     cell) bound each notebook's sandbox. An existing run in ``out`` is finished with
     ``resume`` or replaced with ``force`` (only if coursekit made ``out``). Submissions that
-    cannot be graded get a row saying why; ignored files are listed in the report.
+    cannot be graded get a row saying why; ignored files are listed in the report. ``hide``
+    names more folders no sandbox may read (the Gradescope bundle hides ``/autograder``).
     """
     submissions, assignment, out = Path(submissions), Path(assignment), Path(out)
     limits = limits or Limits(cell_timeout=timeout)
@@ -281,7 +283,7 @@ def grade(
                                 "that run or --force to overwrite")
     sandbox = None
     if execute_code:
-        sandbox = _sandbox_or_refuse(limits, [submissions, assignment, out,
+        sandbox = _sandbox_or_refuse(limits, [submissions, assignment, out, *hide,
                                               *_banks_to_hide(manifest, bank)],
                                      unsafe_no_sandbox)
     fresh = not out.exists() or not any(out.iterdir())

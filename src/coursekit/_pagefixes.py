@@ -105,14 +105,16 @@ def chart_min_width(svg: str, min_text_px: float = MIN_CHART_TEXT_PX) -> int | N
 
 
 def size_charts(html: str, read_svg: Callable[[str], str | None]) -> str:
-    """Give every ``<img>`` of an SVG with text a ``min-width`` from :func:`chart_min_width`.
+    """Give every ``<img>`` of an SVG with text a ``min-width`` from :func:`chart_min_width`,
+    inside a box that scrolls sideways when the chart is wider than the page and that keyboard
+    users can focus to scroll it (``tabindex="0"``).
 
     ``read_svg`` maps an image's ``src`` to the SVG's text (None if it cannot be read). Images
     that already carry a style are left alone, so the fix can run twice.
 
     >>> svg = '<svg viewBox="0 0 720 400"><text style="font-size: 10px">a</text></svg>'
-    >>> size_charts('<img alt="A chart" src="../_images/a.svg" />', lambda src: svg)
-    '<img alt="A chart" src="../_images/a.svg" style="min-width: 792px" />'
+    >>> size_charts('<img alt="A chart" src="a.svg" />', lambda src: svg)
+    '<div class="ck-chart-box" tabindex="0"><img alt="A chart" src="a.svg" style="min-width: 792px" /></div>'
     """
 
     def add(match: re.Match[str]) -> str:
@@ -124,6 +126,7 @@ def size_charts(html: str, read_svg: Callable[[str], str | None]) -> str:
         if width is None:
             return tag
         head, tail = (tag[:-2].rstrip(), " />") if tag.endswith("/>") else (tag[:-1], ">")
-        return f'{head} style="min-width: {width}px"{tail}'
+        return (f'<div class="ck-chart-box" tabindex="0">{head} style="min-width: {width}px"'
+                f"{tail}</div>")
 
     return _SVG_IMG.sub(add, html)

@@ -82,7 +82,10 @@ def fix_page(html: str) -> str:
     return html
 
 
-_SVG_IMG = re.compile(r'<img\b[^>]*?\bsrc="(?P<src>[^"]+\.svg)"[^>]*>')
+_CHART_BOX = '<div class="ck-chart-box" tabindex="0">'
+_SVG_IMG = re.compile(
+    rf'(?P<box>{re.escape(_CHART_BOX)})?<img\b[^>]*?\bsrc="(?P<src>[^"]+\.svg)"[^>]*>')
+_MIN_WIDTH_STYLE = re.compile(r' style="min-width: \d+px"')
 _VIEWBOX_WIDTH = re.compile(r'<svg\b[^>]*?\bviewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)')
 _FONT_SIZE = re.compile(r"font-size:\s*([\d.]+)px")
 
@@ -110,15 +113,19 @@ def size_charts(html: str, read_svg: Callable[[str], str | None]) -> str:
     users can focus to scroll it (``tabindex="0"``).
 
     ``read_svg`` maps an image's ``src`` to the SVG's text (None if it cannot be read). Images
-    that already carry a style are left alone, so the fix can run twice.
+    already in a chart box, or with a style of their own, are left alone: the fix can run twice.
 
     >>> svg = '<svg viewBox="0 0 720 400"><text style="font-size: 10px">a</text></svg>'
     >>> size_charts('<img alt="A chart" src="a.svg" />', lambda src: svg)
     '<div class="ck-chart-box" tabindex="0"><img alt="A chart" src="a.svg" style="min-width: 792px" /></div>'
+    >>> size_charts(_, lambda src: svg) == _
+    True
     """
 
     def add(match: re.Match[str]) -> str:
-        tag = match[0]
+        if match["box"]:
+            return match[0]
+        tag = _MIN_WIDTH_STYLE.sub("", match[0])  # an earlier build's width, without its box
         if " style=" in tag:
             return tag
         svg = read_svg(match["src"])
@@ -126,7 +133,6 @@ def size_charts(html: str, read_svg: Callable[[str], str | None]) -> str:
         if width is None:
             return tag
         head, tail = (tag[:-2].rstrip(), " />") if tag.endswith("/>") else (tag[:-1], ">")
-        return (f'<div class="ck-chart-box" tabindex="0">{head} style="min-width: {width}px"'
-                f"{tail}</div>")
+        return f'{_CHART_BOX}{head} style="min-width: {width}px"{tail}</div>'
 
     return _SVG_IMG.sub(add, html)

@@ -1,8 +1,8 @@
 """Phones and zoom, measured in headless Chromium on the built book (WCAG 2.1 AA).
 
 - Reflow (success criterion 1.4.10): at 320 CSS px wide, no page scrolls sideways and every
-  block of text (paragraphs, list items, headings, quotations, quiz labels) lies inside the
-  viewport. Only maps, tables, code and charts may be wider, and they scroll in their own box.
+  block of text (paragraphs, list items, headings, quotations, quiz labels) and every control
+  (buttons, menus, text boxes, choices) lies inside the viewport. Only maps, tables, code and charts may be wider, and they scroll in their own box.
 - Chart text: at 390 CSS px wide (a common phone), every chart is SVG with its text kept as
   text, and each text is drawn at least 11 px high. The size is measured in the browser: the
   chart is drawn inline at the width the page gives its image, and each text's font size is
@@ -22,9 +22,10 @@ pytestmark = pytest.mark.browser
 
 PAGES = toc_pages()
 MIN_CHART_TEXT_PX = 11
-# Elements that hold running text; each must fit in the viewport unless it sits in a box that
-# scrolls by itself and is one of the allowed wide things (table, code, map, chart).
-TEXT = "p, li, h1, h2, h3, h4, h5, h6, dt, dd, blockquote, figcaption, legend, label, caption"
+# Elements that hold running text, and controls; each must fit in the viewport unless it sits in
+# a box that scrolls by itself and is one of the allowed wide things (table, code, map, chart).
+TEXT = ("p, li, h1, h2, h3, h4, h5, h6, dt, dd, blockquote, figcaption, legend, label, caption, "
+        "button, select, input, textarea")
 OVERFLOW = """([text, wide]) => {
   const vw = document.documentElement.clientWidth;
   const scrollsItself = (el) => {

@@ -2,7 +2,8 @@
 
 - Reflow (success criterion 1.4.10): at 320 CSS px wide, no page scrolls sideways and every
   block of text (paragraphs, list items, headings, quotations, quiz labels) and every control
-  (buttons, menus, text boxes, choices) lies inside the viewport. Only maps, tables, code and charts may be wider, and they scroll in their own box.
+  (buttons, menus, text boxes, choices) lies inside the viewport. Only maps, tables, code and
+  charts may be wider, and they scroll in their own box.
 - Chart text: at 390 CSS px wide (a common phone), every chart is SVG with its text kept as
   text, and each text is drawn at least 11 px high. The size is measured in the browser: the
   chart is drawn inline at the width the page gives its image, and each text's font size is

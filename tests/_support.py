@@ -3,7 +3,9 @@
 - a quiet static server on a free localhost port;
 - Debian's chromium (found on ``PATH`` or at ``/usr/bin/chromium``) and its flags, plus an
   offline browser context;
-- axe-core from ``tests/browser/node_modules`` (``make browser-deps`` installs it);
+- axe-core from ``tests/browser/node_modules`` (``make browser-deps`` installs it), the rule
+  sets the book is held to and a runner returning its violations;
+- the texts the accessibility tree exposes in live regions (what a screen reader announces);
 - the pages of ``_toc.yml``;
 - a throwaway Sphinx site for map fragments.
 """
@@ -22,6 +24,9 @@ REPO = Path(__file__).resolve().parent.parent
 BUILT_BOOK = REPO / "_build" / "html"
 VENDOR = REPO / "vendor"
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+#: axe-core rule tags the book must pass with no finding of any impact (WCAG 2.0 and 2.1, levels
+#: A and AA, plus Deque's best practices); reference/accessibility.md states the same.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -64,6 +69,41 @@ def offline_context(browser, allowed_prefix: str, blocked: list[str] | None = No
 
     context.route("**/*", route)
     return context
+
+
+def axe_violations(page, axe_source: str) -> list[dict]:
+    """Run axe-core (rules tagged :data:`AXE_TAGS`) on ``page``; its violations, each with id,
+    impact, help and up to three target selectors."""
+    page.add_script_tag(content=axe_source)
+    return page.evaluate(
+        """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                     resultTypes: ['violations']})).violations
+             .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                         targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""",
+        AXE_TAGS)
+
+
+def live_region_texts(page) -> list[str]:
+    """The text of every live region in Chromium's accessibility tree (nodes whose ``live``
+    property is polite or assertive): what a screen reader announces when it changes."""
+    client = page.context.new_cdp_session(page)
+    try:
+        nodes = client.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        client.detach()
+    by_id = {node["nodeId"]: node for node in nodes}
+
+    def live(node: dict) -> bool:
+        return any(p["name"] == "live" and p["value"].get("value") in ("polite", "assertive")
+                   for p in node.get("properties", []))
+
+    def text(node: dict) -> str:
+        if node.get("role", {}).get("value") in ("StaticText", "text"):
+            return node.get("name", {}).get("value", "")
+        return " ".join(t for t in (text(by_id[c]) for c in node.get("childIds", []) if c in by_id) if t)
+
+    roots = [n for n in nodes if live(n) and not (n.get("parentId") in by_id and live(by_id[n["parentId"]]))]
+    return [" ".join(text(n).split()) for n in roots]
 
 
 def toc_pages() -> list[str]:

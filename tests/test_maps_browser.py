@@ -169,7 +169,7 @@ def test_maps_load_when_scrolled_to_and_share_their_files(site, chromium):
 def test_maps_draw_opened_from_disk(site, chromium):
     """The built pages opened as files (file://, as from the take-away zip): the shared files
     load with plain <script src>, and every map draws its outlines and markers."""
-    _, built, out = site
+    _, _, out = site
     context = chromium.new_context(viewport={"width": 1100, "height": 900})
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
     page = context.new_page()

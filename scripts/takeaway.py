@@ -25,7 +25,6 @@ import argparse
 import base64
 import io
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -54,7 +53,7 @@ PRINT_CSS = """
 @page { size: A4; margin: 16mm 14mm; }
 .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .bd-footer-article,
 .bd-header-article, .prev-next-area, .header-article, .skip-link, .ck-actions, .ck-feedback,
-button, .solution, .tag_solution, .teaching-note, .ck-question .ck-hint, #jb-print-docs-body,
+button, .solution, .tag_solution, .teaching-note, .ck-question .ck-hint, #jb-print-toc,
 .coursekit-map-live { display: none !important; }
 .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
 .ck-question { break-inside: avoid; }
@@ -123,6 +122,8 @@ def _print_page(browser, url: str) -> bytes:
             # the picture: outlines and symbols only (tiles failed offline; hide their gaps)
             frame.add_style_tag(content=".leaflet-tile-pane, .leaflet-control-container "
                                         "{ display: none !important; }")
+            frame.evaluate("document.querySelectorAll('details.coursekit-legend')"
+                           ".forEach(d => d.open = true)")
             picture = base64.b64encode(handle.screenshot(type="png")).decode()
             page.evaluate(_MAP_TO_PICTURE, [i, picture, handle.get_attribute("title") or "Map"])
         page.evaluate(_OPEN_TEXTS)
@@ -134,34 +135,42 @@ def _print_page(browser, url: str) -> bytes:
         context.close()
 
 
-def build_pdf(site: Path, out: Path, pages: list[str] | None = None) -> Path:
-    """Write ``out``: every page of the table of contents found in ``site``, in order."""
-    from playwright.sync_api import sync_playwright
+def build_pdf(site: Path, out: Path, pages: list[str] | None = None, browser=None) -> Path:
+    """Write ``out``: every page of the table of contents found in ``site`` (or ``pages``), in
+    order, each with an outline entry. ``browser``: a Playwright browser to use (else one is
+    launched: Debian's chromium)."""
     from pypdf import PdfWriter
 
     pages = [p for p in (pages or toc_pages()) if (site / p).is_file()]
     if not pages:
         raise SystemExit(f"{site}: none of the book's pages is there; build the book first")
-    executable = find_chromium()
-    if executable is None:
-        raise SystemExit("chromium is not installed: run 'make browser-deps'")
     writer = PdfWriter()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            for rel in pages:
-                start = len(writer.pages)
-                writer.append(io.BytesIO(_print_page(browser, (site / rel).resolve().as_uri())),
-                              import_outline=False)
-                title = rel.removesuffix(".html")
-                writer.add_outline_item(title, start)
-        finally:
-            browser.close()
+
+    def print_all(browser) -> None:
+        for rel in pages:
+            start = len(writer.pages)
+            pdf = _print_page(browser, (site / rel).resolve().as_uri())
+            writer.append(io.BytesIO(pdf), import_outline=False)
+            writer.add_outline_item(title=rel.removesuffix(".html"), page_number=start)
+
+    if browser is not None:
+        print_all(browser)
+    else:
+        from playwright.sync_api import sync_playwright
+
+        executable = find_chromium()
+        if executable is None:
+            raise SystemExit("chromium is not installed: run 'make browser-deps'")
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                print_all(launched)
+            finally:
+                launched.close()
     writer.add_metadata({"/Title": "Russia in Central Asia (student edition)"})
-    with tempfile.SpooledTemporaryFile() as tmp:
-        writer.write(tmp)
-        tmp.seek(0)
-        write_atomic(out, tmp.read())
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    write_atomic(out, buffer.getvalue())
     return out
 
 

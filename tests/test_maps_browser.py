@@ -188,3 +188,25 @@ def test_maps_draw_opened_from_disk(site, chromium):
         assert errors == []
     finally:
         context.close()
+
+
+def test_every_map_of_the_book_draws_when_scrolled_to(built_book: Path, book_url: str, chromium):
+    """In the built book, no map loads with its page; each draws once scrolled to."""
+    chapters = sorted((built_book / "chapters").glob("*.html"))
+    context = chromium.new_context(viewport={"width": 1100, "height": 800})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(book_url) else r.abort())
+    page = context.new_page()
+    drawn = 0
+    try:
+        for chapter in chapters:
+            page.goto(f"{book_url}/chapters/{chapter.name}", wait_until="load")
+            frames = page.locator("iframe[title^='Map: ']")
+            assert page.evaluate("document.querySelectorAll('iframe[srcdoc]').length") == 0
+            for i in range(frames.count()):
+                frames.nth(i).scroll_into_view_if_needed()
+                frame = frames.nth(i).element_handle().content_frame()
+                frame.wait_for_selector(".leaflet-container path.leaflet-interactive", state="attached")
+                drawn += 1
+    finally:
+        context.close()
+    assert drawn >= 6  # the chapters' maps: installations, memberships, events, route

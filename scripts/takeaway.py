@@ -103,8 +103,8 @@ def build_zip(site: Path, out: Path) -> Path:
     return out
 
 
-def _print_page(browser, url: str) -> bytes:
-    """One page as PDF bytes, its maps drawn offline and replaced by pictures."""
+def _print_page(browser, url: str) -> tuple[bytes, str]:
+    """One page as PDF bytes, its maps drawn offline and replaced by pictures; and its title."""
     context = browser.new_context(viewport={"width": 1000, "height": 800})
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
                   else r.abort())
@@ -129,8 +129,11 @@ def _print_page(browser, url: str) -> bytes:
         page.evaluate(_OPEN_TEXTS)
         page.add_style_tag(content=PRINT_CSS)
         page.emulate_media(media="print")
-        return page.pdf(format="A4", print_background=True, outline=True, tagged=True,
-                        display_header_footer=False, prefer_css_page_size=True)
+        title = page.evaluate("() => (document.querySelector('main h1') || document.querySelector('h1'))"
+                              "?.innerText.replace(/#$/, '').trim() || document.title")
+        pdf = page.pdf(format="A4", print_background=True, outline=True, tagged=True,
+                       display_header_footer=False, prefer_css_page_size=True)
+        return pdf, title
     finally:
         context.close()
 
@@ -149,9 +152,9 @@ def build_pdf(site: Path, out: Path, pages: list[str] | None = None, browser=Non
     def print_all(browser) -> None:
         for rel in pages:
             start = len(writer.pages)
-            pdf = _print_page(browser, (site / rel).resolve().as_uri())
+            pdf, title = _print_page(browser, (site / rel).resolve().as_uri())
             writer.append(io.BytesIO(pdf), import_outline=False)
-            writer.add_outline_item(title=rel.removesuffix(".html"), page_number=start)
+            writer.add_outline_item(title=title, page_number=start)
 
     if browser is not None:
         print_all(browser)

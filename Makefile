@@ -7,7 +7,10 @@
 #   make bench   measure build, test and page-weight figures (writes bench/results.json);
 #                builds the book first if it is missing
 #   make bench-tests  only the test command's wall time (book built first if missing)
+#   make bench-pages  only the page weights of _build/html (budgets: chapters <= 700 KB gzip, 1.5 MB raw)
 #   make student-edition [SOLUTIONS=collapsed|removed]   make instructor-edition
+#   make takeaway  the student edition (solutions removed) as a zip that works opened from disk
+#                  and as a printable PDF, in _build/takeaway (takeaway-zip, takeaway-pdf: one each)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -20,7 +23,7 @@ PORT ?= 8000
 # make test's pytest options (bench/run.py runs the same): two workers, one test file at a time each
 PARALLEL := -n 2 --dist loadfile
 
-.PHONY: setup book book-if-missing sandbox-deps test test-fast serve check lint bench bench-tests binder-check browser-deps clean student-edition instructor-edition
+.PHONY: setup book book-if-missing sandbox-deps test test-fast serve check lint bench bench-tests bench-pages binder-check browser-deps clean student-edition instructor-edition takeaway takeaway-edition takeaway-zip takeaway-pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +69,9 @@ bench: setup browser-deps book-if-missing
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/grading.py
 
+bench-pages: setup browser-deps book-if-missing
+	$(BIN)/python bench/run.py --pages-only _build/html
+
 bench-tests: setup browser-deps book-if-missing
 	$(BIN)/python bench/run.py --tests-only
 
@@ -77,6 +83,20 @@ student-edition: setup
 
 instructor-edition: setup
 	$(BIN)/coursekit edition instructor --strict --force
+
+TAKEAWAY := _build/takeaway
+TAKEAWAY_SITE := _build/takeaway-student
+
+takeaway: takeaway-zip takeaway-pdf
+
+takeaway-edition: setup
+	$(BIN)/coursekit edition student --solutions removed --strict --force --out $(TAKEAWAY_SITE)
+
+takeaway-zip: takeaway-edition
+	$(BIN)/python scripts/takeaway.py zip $(TAKEAWAY_SITE) $(TAKEAWAY)/russia-in-central-asia-student.zip
+
+takeaway-pdf: browser-deps takeaway-edition
+	$(BIN)/python scripts/takeaway.py pdf $(TAKEAWAY_SITE) $(TAKEAWAY)/russia-in-central-asia-student.pdf
 
 clean:
 	rm -rf _build

@@ -19,7 +19,7 @@ from _support import raw_html, sample_maps, sphinx_project
 from coursekit import data, maps, sources
 from coursekit._resources import resource_path
 from coursekit.errors import CoursekitError, InputError
-from coursekit.maps import _places
+from coursekit.maps import _assets, _book, _places
 from coursekit.sphinxext import external_assets, load_cdn_map, rewrite_html
 
 REPO = Path(__file__).resolve().parent.parent
@@ -138,19 +138,68 @@ def test_iframe_title_text_alternative_and_assets(all_maps, name: str):
     assert html.escape(first) in page.split("<details", 1)[1]
     assert first in str(m) and m.title in str(m)
     document = srcdoc(m)
-    # only Leaflet and jQuery, from folium's usual CDN (rewritten for the book by sphinxext)
-    assert sorted(external_assets(document)) == sorted(
-        [maps.LEAFLET_JS, maps.JQUERY_JS, maps.LEAFLET_CSS]
-    )
+    # self-contained (a notebook's srcdoc iframe cannot fetch relative files): Leaflet, its
+    # stylesheet, jQuery and the outlines are inlined from vendor/, nothing is fetched but tiles
+    assert external_assets(document) == []
+    inlined = re.findall(r'<(script|style) data-coursekit-asset="([^"]+)">', document)
+    assert sorted(name for _, name in inlined) == sorted(_assets.ASSETS)
+    assert _vendored_text("leaflet.js") in document and _vendored_text("jquery.js") in document
     assert "bootstrap" not in document.lower() and "awesome" not in document.lower()
     assert "tile.openstreetmap.org" in document
-    # the country outlines are embedded, so the map is legible without tiles
+    # the country outlines are embedded once, so the map is legible without tiles
     assert '"iso3":"KGZ"' in document and '"name":"Kyrgyzstan"' in document
+    assert document.count('"iso3":"KGZ"') == 1
+    assert f"_add(window.{_assets.OUTLINES_GLOBAL});" in document
+
+
+def _vendored_text(name: str) -> str:
+    """The vendored file without its source-map comment (which the inlined copy drops)."""
+    text = (VENDOR / CDN[_assets.ASSETS[name]]).read_text(encoding="utf-8")
+    return re.split(r"/[/*]# sourceMappingURL", text)[0].strip()
+
+
+@pytest.mark.parametrize("name", ["installations", "membership", "events", "route"])
+def test_book_pages_share_the_assets_and_load_maps_lazily(all_maps, name: str):
+    page = all_maps[name]._repr_html_()
+    out = _book.rewrite_page(page, CDN, lambda rel: "../" + rel)
+    assert "srcdoc=" not in out.replace("data-coursekit-srcdoc=", "")
+    document = html.unescape(re.search(r'data-coursekit-srcdoc="([^"]*)"', out)[1])
+    assert "data-coursekit-asset" not in document and '"iso3":"KGZ"' not in document
+    scripts = re.findall(r'<script src="([^"]+)"></script>', document)
+    assert scripts == ["../leaflet-1.9.3/leaflet.js", "../jquery-3.7.1/jquery.min.js",
+                       "../_static/coursekit-maps/coursekit-outlines.js"]
+    assert '<link rel="stylesheet" href="../leaflet-1.9.3/leaflet.css"/>' in document
+    # the rest of the document is untouched: the map's own script reads the shared outlines
+    assert document.split("</head>", 1)[1] == srcdoc(all_maps[name]).split("</head>", 1)[1]
+    assert out.endswith('<script src="../_static/coursekit-maps/lazy.js"></script>\n')
+    assert len(out) < len(page) / 5
+    assert external_assets(out) == []
+
+
+def test_book_rewrite_leaves_pages_without_maps_and_names_unknown_assets():
+    page = _folium_page()  # a plain folium map is not a coursekit map: left alone
+    assert _book.rewrite_page(page, CDN, lambda rel: rel) == page
+    with pytest.raises(KeyError, match=r"'leaflet\.js' has no shared copy"):
+        _assets.share('<script data-coursekit-asset="leaflet.js">x</script>', {})
+    with pytest.raises(ValueError, match=r"closing </script>"):
+        _assets._inline("x.js", "var a = '</script>';")
+
+
+def test_shared_outlines_file_is_the_drawn_collection(tmp_path: Path):
+    _book.write_static(tmp_path)
+    text = (tmp_path / _book.STATIC / _assets.OUTLINES).read_text(encoding="utf-8")
+    prefix = f"window.{_assets.OUTLINES_GLOBAL}="
+    assert text.startswith(prefix) and text.endswith(";\n")
+    collection = json.loads(text[len(prefix):-2])
+    assert [f["id"] for f in collection["features"]] == [
+        f["properties"]["iso3"] for f in maps.boundaries()["features"]]
+    assert (tmp_path / _book.STATIC / _book.LAZY).read_text().count("IntersectionObserver") >= 2
 
 
 def test_tiles_can_be_switched_off():
     document = maps.route_map("northern-route", tiles=None).render()
-    assert "tileLayer" not in document and '"iso3":"TJK"' in document
+    body = document.split("</head>", 1)[1]  # the map itself, after the inlined libraries
+    assert "tileLayer" not in body and "openstreetmap" not in document and '"iso3":"TJK"' in document
 
 
 # --------------------------------------------------------------------------- installations
@@ -208,7 +257,7 @@ def test_membership_map_colours_members_on_each_date():
     for d in dates:
         expected = sorted(data.members("csto", d))
         assert sorted(m.table.loc[m.table[d] == "member", "iso3"]) == expected
-    document = m.render()
+    document = m.render().split("</head>", 1)[1]  # the map, without the inlined libraries
     # one radio button per date restyles the outlines; the first date is drawn
     assert document.count("baselayerchange") == 1
     for d in dates:
@@ -292,18 +341,18 @@ def test_route_without_stages_names_file_line_route_and_field(monkeypatch):
     [
         (("countries: [AFG]", "countries: [Afghanistan]"), "field 'stages[0].countries[0]'"),
         (("  - place_id: osh\n", "  - place_id: osh\n        where: Osh\n"),
-         "line {after_osh}, item 'northern-route', field 'hubs[1].where'"),
+         "line {line}, item 'northern-route', field 'hubs[1].where'"),
         (("    quotes:\n", "    quotes: []\n    old_quotes:\n"), "field 'old_quotes'"),
     ],
 )
 def test_route_file_structure_faults_are_located(monkeypatch, change: tuple[str, str], where: str):
     text = _places._routes_text()
     assert change[0] in text
-    # the inserted line follows the hub "osh" (counted from the file, which editors change)
-    after_osh = text[:text.index("- place_id: osh\n")].count("\n") + 2
-    where = where.format(after_osh=after_osh)
-    monkeypatch.setattr(_places, "_routes_text", lambda: text.replace(change[0], change[1], 1))
-    with pytest.raises(maps.MapInputError, match=re.escape(where)):
+    changed = text.replace(change[0], change[1], 1)
+    monkeypatch.setattr(_places, "_routes_text", lambda: changed)
+    # the line of the inserted text's last line, counted in the changed file
+    line = changed[: changed.index(change[1]) + len(change[1].rstrip("\n"))].count("\n") + 1
+    with pytest.raises(maps.MapInputError, match=re.escape(where.format(line=line))):
         maps.routes()
 
 
@@ -447,3 +496,24 @@ def test_sphinx_build_warns_about_remaining_external_assets(tmp_path: Path):
     text = warnings.read_text()
     assert "index.rst: WARNING: index.html loads https://cdn.example.org/lib.js" in text
 
+
+
+@pytest.mark.slow
+def test_sphinx_build_publishes_the_shared_map_files(tmp_path: Path):
+    from sphinx.cmd.build import build_main
+
+    fragment = maps.route_map("northern-route")._repr_html_()
+    sphinx_project(tmp_path / "src", {
+        "index": "Home\n====\n\n.. toctree::\n\n   chapters/one\n",
+        "chapters/one": "One\n===\n\n" + raw_html(fragment) + raw_html(fragment),
+    })
+    out = tmp_path / "html"
+    assert build_main(["-q", "-W", "-b", "html", str(tmp_path / "src"), str(out)]) == 0
+    static = out / "_static" / "coursekit-maps"
+    assert (static / _assets.OUTLINES).read_text(encoding="utf-8") == _assets.outlines_js()
+    assert (static / "lazy.js").is_file()
+    chapter = (out / "chapters" / "one.html").read_text(encoding="utf-8")
+    assert chapter.count("data-coursekit-srcdoc=") == 2 and " srcdoc=" not in chapter
+    assert "src=&quot;../_static/coursekit-maps/coursekit-outlines.js&quot;" in chapter
+    assert chapter.count('<script src="../_static/coursekit-maps/lazy.js"></script>') == 1
+    assert "lazy.js" not in (out / "index.html").read_text(encoding="utf-8")

@@ -32,11 +32,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
     from sphinx.cmd.build import build_main
 
     built = sample_maps()
-    toc = "".join(f"   chapters/{name}\n" for name in built)
+    toc = "".join(f"   chapters/{name}\n" for name in [*built, "three"])
     pages = {"index": f"Maps\n====\n\n.. toctree::\n\n{toc}"} | {
         f"chapters/{name}": f"{name}\n{'=' * len(name)}\n\n" + raw_html(course_map._repr_html_())
         for name, course_map in built.items()
     }
+    # three maps, far apart: a long chapter like chapter 2
+    filler = "".join(f"Paragraph {i} of the text between two maps.\n\n" for i in range(40))
+    pages["chapters/three"] = "three\n=====\n\n" + "".join(
+        filler + raw_html(built[name]._repr_html_()) for name in ("installations", "membership", "route"))
     src = sphinx_project(tmp_path_factory.mktemp("book"), pages)
     out = src / "_build"
     assert build_main(["-q", "-W", "-b", "html", str(src), str(out)]) == 0
@@ -131,3 +135,78 @@ def test_page_weight(site):
     sizes = {p.stem: p.stat().st_size for p in (out / "chapters").glob("*.html")}
     print("page weight (bytes):", sizes)
     assert max(sizes.values()) < 400_000
+
+
+def test_maps_load_when_scrolled_to_and_share_their_files(site, chromium):
+    """The first load of a page with three maps fetches no map file; scrolling to each map
+    loads it, and the three use one copy of Leaflet, jQuery and the outlines."""
+    base, _, _ = site
+    context = chromium.new_context(viewport={"width": 1100, "height": 700})
+    requested: list[str] = []
+    context.route("**/*", lambda r: (requested.append(r.request.url), r.continue_()
+                                     if r.request.url.startswith(base) else r.abort()))
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/chapters/three.html", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        frames = page.locator("iframe[title^='Map: ']")
+        assert frames.count() == 3
+        assert page.evaluate("document.querySelectorAll('iframe[srcdoc]').length") == 0
+        assert not [u for u in requested if "leaflet" in u or "coursekit-outlines" in u]
+        for i in range(3):
+            frames.nth(i).scroll_into_view_if_needed()
+            frame = frames.nth(i).element_handle().content_frame()
+            frame.wait_for_selector(".leaflet-container path.leaflet-interactive", state="attached")
+            assert frame.locator("path.leaflet-interactive").count() >= len(maps.boundaries()["features"])
+        # one shared copy of each file for the three maps (whether the browser asks again for
+        # it depends on its cache and the server's headers, not on the page)
+        for name in ("leaflet.js", "jquery.min.js", "leaflet.css", "coursekit-outlines.js"):
+            assert len({u for u in requested if u.endswith("/" + name)}) == 1, name
+    finally:
+        context.close()
+
+
+def test_maps_draw_opened_from_disk(site, chromium):
+    """The built pages opened as files (file://, as from the take-away zip): the shared files
+    load with plain <script src>, and every map draws its outlines and markers."""
+    _, _, out = site
+    context = chromium.new_context(viewport={"width": 1100, "height": 900})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        for name in ("installations", "three"):
+            page.goto((out / "chapters" / f"{name}.html").as_uri(), wait_until="load")
+            frames = page.locator("iframe[title^='Map: ']")
+            for i in range(frames.count()):
+                frames.nth(i).scroll_into_view_if_needed()
+                frame = frames.nth(i).element_handle().content_frame()
+                frame.wait_for_selector(".leaflet-container path.leaflet-interactive", state="attached")
+                assert frame.evaluate("L.version") == "1.9.3"
+        assert page.url.startswith("file://")
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_every_map_of_the_book_draws_when_scrolled_to(built_book: Path, book_url: str, chromium):
+    """In the built book, no map loads with its page; each draws once scrolled to."""
+    chapters = sorted((built_book / "chapters").glob("*.html"))
+    context = chromium.new_context(viewport={"width": 1100, "height": 800})
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(book_url) else r.abort())
+    page = context.new_page()
+    drawn = 0
+    try:
+        for chapter in chapters:
+            page.goto(f"{book_url}/chapters/{chapter.name}", wait_until="load")
+            frames = page.locator("iframe[title^='Map: ']")
+            assert page.evaluate("document.querySelectorAll('iframe[srcdoc]').length") == 0
+            for i in range(frames.count()):
+                frames.nth(i).scroll_into_view_if_needed()
+                frame = frames.nth(i).element_handle().content_frame()
+                frame.wait_for_selector(".leaflet-container path.leaflet-interactive", state="attached")
+                drawn += 1
+    finally:
+        context.close()
+    assert drawn >= 6  # the chapters' maps: installations, memberships, events, route

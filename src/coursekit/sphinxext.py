@@ -207,6 +207,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _build_finished)
+    # The maps' own part (shared outlines, lazy loading) lives with the maps.
+    app.setup_extension("coursekit.maps._book")
     from coursekit import __version__
 
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

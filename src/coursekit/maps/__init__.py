@@ -7,14 +7,17 @@ rows as a :class:`pandas.DataFrame` and ``str(course_map)`` the plain-text alter
 
 Every map draws the country outlines of ``data/boundaries.geojson`` (Natural Earth), so it is
 legible without map tiles; OpenStreetMap tiles are the only network resource. Maps use only
-Leaflet and jQuery (no Bootstrap or icon fonts): in a live notebook folium loads them from its
-CDNs, in the built book ``coursekit.sphinxext`` points them at the copies in ``vendor/``.
+Leaflet and jQuery (no Bootstrap or icon fonts). In a notebook a map is self-contained: Leaflet,
+jQuery (from ``vendor/``) and the outlines are inlined, so it works offline in Jupyter or Colab.
+In the built book (``coursekit.sphinxext`` sets up ``_book``) every map of a page loads one
+shared copy of each instead, and only when it is scrolled to (``_assets``, ``_book``).
 
 The output is deterministic: element ids derive from the map's name and arguments, so the same
 call gives byte-identical HTML.
 
 The modules, by concern: ``_result`` (CourseMap), ``_folium`` (folium integration, stable
-ids), ``_draw`` (outlines, legends, symbols), ``_places`` (datasets, boundaries, routes.yml),
+ids), ``_assets`` (inlined or shared files), ``_book`` (the book's rewrite and lazy loading),
+``_draw`` (outlines, legends, symbols), ``_places`` (datasets, boundaries, routes.yml),
 ``_values`` (argument checks, dates, citations), and one module per map kind
 (``_installations``, ``_memberships``, ``_events``, ``_route``).
 """

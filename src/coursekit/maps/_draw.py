@@ -9,7 +9,7 @@ from typing import Any
 import branca.element
 import folium
 
-from coursekit.maps import _places
+from coursekit.maps import _assets, _places
 
 __all__ = [
     "OUTLINE",
@@ -44,40 +44,25 @@ def outlines(
 ) -> folium.GeoJson:
     """Draw every country of ``boundaries.geojson``; ``fill`` colours some by ISO code.
 
-    Only ``iso3``, ``name``, ``tooltip`` and the default fill are embedded per feature, and
-    the JSON is written compactly (see :meth:`CourseMap.render`), to keep pages light.
+    The features are :func:`_assets.outline_collection`, the same for every map; the rendered
+    document reads them from the shared outlines file (see :meth:`CourseMap.render`), and only
+    the per-map styles are written into the map.
     """
     fill = fill or {}
-    features = []
+    collection = _assets.outline_collection()
     styles: dict[str, dict[str, Any]] = {}
-    countries = _places.boundaries()["features"]
-    for feature in countries:
+    for feature in collection["features"]:
         p = feature["properties"]
-        focus = p["role"] == "focus"
-        base_fill = "#ffffff" if focus else "#d9d9d9"
-        base_opacity = 0.15 if focus else 0.35
+        focus = p["base_fill"] == "#ffffff"
         styles[p["iso3"]] = {
             "color": OUTLINE,
             "weight": 1.6 if focus else 0.8,
-            "fillColor": fill.get(p["iso3"], base_fill),
-            "fillOpacity": 0.6 if p["iso3"] in fill else base_opacity,
+            "fillColor": fill.get(p["iso3"], p["base_fill"]),
+            "fillOpacity": 0.6 if p["iso3"] in fill else p["base_opacity"],
         }
-        features.append(
-            {
-                "type": "Feature",
-                "id": p["iso3"],
-                "properties": {
-                    "iso3": p["iso3"],
-                    "name": p["name"],
-                    "tooltip": p["name"] + (" (drawn only within the map's box)" if p["clipped"] else ""),
-                    "base_fill": base_fill,
-                    "base_opacity": base_opacity,
-                },
-                "geometry": feature["geometry"],
-            }
-        )
+    countries = _places.boundaries()["features"]
     layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
+        collection,
         name=name,
         control=False,
         style_function=lambda f: styles[f["properties"]["iso3"]],

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import folium
 import pandas as pd
 
+from coursekit.maps import _assets
 from coursekit.maps._folium import compact_json, pristine, stable_ids
 
 __all__ = ["HEIGHT", "CourseMap", "CourseMapGrid"]
@@ -45,12 +46,14 @@ class CourseMap:
     height: int = HEIGHT
 
     def render(self) -> str:
-        """The complete HTML document of the map (what goes in the iframe's ``srcdoc``), with
-        element ids derived from :attr:`key`, so the same call renders the same bytes."""
+        """The complete, self-contained HTML document of the map (what goes in the iframe's
+        ``srcdoc``), with element ids derived from :attr:`key`, so the same call renders the
+        same bytes. The country outlines are read from one inlined copy of the shared outlines
+        (:mod:`coursekit.maps._assets`); the built book swaps the inlined files for links."""
         root = self.folium.get_root()
         with compact_json(), pristine(root):
             document = root.render()
-        return stable_ids(document, self.key)
+        return _assets.self_contained(_assets.use_shared_outlines(stable_ids(document, self.key)))
 
     def text(self) -> str:
         """The plain-text alternative: summary and table."""

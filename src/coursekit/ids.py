@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from coursekit.errors import InputError
+
 __all__ = [
     "CHAPTER_PATTERN",
     "CHAPTER_RE",
@@ -61,7 +63,7 @@ def parse(item_id: str) -> tuple[str, str, int]:
     """``(quiz, "q" or "ex", number)`` of ``item_id``; ``ValueError`` if it is not an id."""
     match = ITEM_RE.match(str(item_id))
     if not match:
-        raise ValueError(f"{item_id!r} is not an item id; expected e.g. 'ch02-ex-2' or "
+        raise InputError(f"{item_id!r} is not an item id; expected e.g. 'ch02-ex-2' or "
                          "'ch02-q-1'")
     return match[1], match[2], int(str(item_id).rsplit("-", 1)[1])
 

@@ -8,10 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit.errors import InputError, UnknownName
+
 from .. import ids
 from .._resources import write_atomic
 from .checks import Check
-from .model import Question, QuizFileError, Score, _Invalid
+from .errors import QuizFileError, _Invalid
+from .model import Question, Score
 
 __all__ = ["ItemResult", "Quiz", "Result", "score"]
 
@@ -127,7 +130,7 @@ class Quiz:
             if item.id == item_id:
                 return item
         known = ", ".join(i.id for i in [*self.questions, *self.checks])
-        raise KeyError(f"{item_id!r} is not in quiz {self.name!r}; it has: {known}")
+        raise UnknownName(f"{item_id!r} is not in quiz {self.name!r}; it has: {known}")
 
     def __len__(self) -> int:
         return len(self.questions)
@@ -212,11 +215,11 @@ def _read_responses(quiz: Quiz, responses: Mapping[str, Any] | str | Path) -> di
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from exc
+        raise InputError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("responses"), dict):
-        raise ValueError(f"{path}: expected {{'quiz': ..., 'responses': {{...}}}}")
+        raise InputError(f"{path}: expected {{'quiz': ..., 'responses': {{...}}}}")
     if payload.get("quiz") != quiz.name:
-        raise ValueError(f"{path}: answers are for quiz {payload.get('quiz')!r}, "
+        raise InputError(f"{path}: answers are for quiz {payload.get('quiz')!r}, "
                          f"not {quiz.name!r}")
     return payload["responses"]
 

@@ -11,7 +11,7 @@ JSON Schemas of quiz and bank files repeat these patterns (JSON cannot import Py
 >>> parse("ch3-q-1")
 Traceback (most recent call last):
     ...
-ValueError: 'ch3-q-1' is not an item id; expected e.g. 'ch02-ex-2' or 'ch02-q-1'
+coursekit.errors.InputError: 'ch3-q-1' is not an item id; expected e.g. 'ch02-ex-2' or 'ch02-q-1'
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ ITEM_RE = re.compile(ITEM_PATTERN)
 
 
 def parse(item_id: str) -> tuple[str, str, int]:
-    """``(quiz, "q" or "ex", number)`` of ``item_id``; ``ValueError`` if it is not an id."""
+    """``(quiz, "q" or "ex", number)`` of ``item_id``; :class:`~coursekit.errors.InputError`
+    (a ``ValueError``) if it is not an id."""
     match = ITEM_RE.match(str(item_id))
     if not match:
         raise InputError(f"{item_id!r} is not an item id; expected e.g. 'ch02-ex-2' or "

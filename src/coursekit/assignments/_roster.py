@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coursekit._resources import read_csv_text
 from coursekit.errors import InputError
 
 __all__ = ["Problem", "Roster", "Submission", "discover", "display_name", "feedback_names",
@@ -76,13 +77,7 @@ class Roster:
 def load_roster(path: Path) -> Roster:
     """Read a roster CSV; ``ValueError`` names the file, the line and what was expected."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no such roster file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the roster as "
-                         "UTF-8 CSV") from None
+    text = read_csv_text(path, "roster")
     if not text.strip():
         raise InputError(f"{path}: the roster is empty; expected a header line "
                          "'submission,student' and one line per student")

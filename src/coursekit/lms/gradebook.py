@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coursekit._resources import read_csv_text
 from coursekit.errors import InputError
 
 from ._output import check_out, write_out
@@ -72,13 +73,7 @@ def _key(name: str) -> str:
 
 def _rows(path: Path, what: str, required: tuple[str, ...]) -> tuple[list[str], list[dict]]:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no such {what} file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the {what} as "
-                         "UTF-8 CSV") from None
+    text = read_csv_text(path, what)
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]

@@ -107,7 +107,7 @@ def check(item_id: str, answer: Any) -> bool:
     >>> check("ch1-ex-2", 3)
     Traceback (most recent call last):
         ...
-    ValueError: 'ch1-ex-2' is not an exercise or question id; expected e.g. 'ch02-ex-2' or 'ch02-q-1'
+    coursekit.errors.InputError: 'ch1-ex-2' is not an exercise or question id; expected e.g. ...
     """
     match = ids.ITEM_RE.match(str(item_id))
     if not match:

@@ -1,8 +1,10 @@
 """Question types: small dataclasses that validate themselves and score one answer.
 
-Each type has ``from_dict`` / ``to_dict`` (the YAML form), ``validate()`` (semantic checks the
-JSON Schema cannot express), ``score(answer) -> Score`` and ``spec()`` (what the browser gets:
-the answer key only for self-check questions, never for graded ones).
+Each type has ``from_dict`` / ``to_dict`` (the YAML form, shared with exercise checks through
+``_records._DictForm``), ``validate()`` (semantic checks the JSON Schema cannot express),
+``score(answer) -> Score``, ``spec()`` (what the browser gets: the answer key only for
+self-check questions, never for graded ones) and ``text_lines()`` (its plain-text form).
+Adding a type: see "Adding a question type" in CONTRIBUTING.md.
 
 Answer formats (what ``score`` and ``coursekit.quiz.check`` accept, and what the browser records):
 
@@ -51,6 +53,7 @@ __all__ = [
     "SingleChoice",
     "TrueFalse",
 ]
+
 
 def _pick(feedback: str, fallback: str) -> str:
     return feedback or fallback

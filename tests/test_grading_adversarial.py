@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -280,10 +281,12 @@ def _git_status() -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Grade the hostile class once; every test below reads the outcome."""
+def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """Grade the hostile class once; every test below reads the outcome. The fixture quizzes
+    are in force for this module only (test modules after it see the course's own)."""
     _sandbox_or_fail()
-    os.environ["COURSEKIT_QUIZZES_DIR"] = str(QUIZZES)
+    env = pytest.MonkeyPatch()
+    env.setenv("COURSEKIT_QUIZZES_DIR", str(QUIZZES))
     tmp = tmp_path_factory.mktemp("hostile")
     hw, subs, out = tmp / "hw", tmp / "submissions", tmp / "grades"
     home_mark = tmp / "host-mark.txt"
@@ -338,11 +341,12 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     time.sleep(7)  # the background attacks wake after 4-5 s
     stop.set()
     server.close()
-    return {"rows": _rows(out / "grades.csv"), "report": report, "out": out, "subs": subs,
-            "finished": finished, "after": (out / "grades.csv").read_bytes(),
-            "before": before, "digest_after": _digest(subs), "home_mark": home_mark,
-            "received": received, "tmp": tmp, "attacks": sorted(attacks),
-            "status_before": status, "status_after": _git_status()}
+    yield {"rows": _rows(out / "grades.csv"), "report": report, "out": out, "subs": subs,
+           "finished": finished, "after": (out / "grades.csv").read_bytes(),
+           "before": before, "digest_after": _digest(subs), "home_mark": home_mark,
+           "received": received, "tmp": tmp, "attacks": sorted(attacks),
+           "status_before": status, "status_after": _git_status()}
+    env.undo()
 
 
 def _by_student(rows: list[dict[str, str]]) -> dict[str, dict[str, float]]:

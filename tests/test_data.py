@@ -321,9 +321,9 @@ def test_validate_reports_only_the_planted_faults(broken_problems):
         ("data/memberships.csv", 7)}
 
 
-def test_problem_text_names_file_row_and_column():
+def test_problem_text_names_file_row_and_field():
     text = str(data.Problem("data/places.csv", 5, "lat", "a number from 30 to 56"))
-    assert text == "data/places.csv, row 5 (line 6), column 'lat': a number from 30 to 56"
+    assert text == "data/places.csv, row 5 (line 6), field 'lat': a number from 30 to 56"
 
 
 def test_load_error_names_file_row_column_and_expectation(broken):
@@ -346,7 +346,7 @@ def test_load_rejects_an_enum_value_outside_the_schema(tmp_path):
 def test_main_exit_codes(broken, capsys):
     assert data.main(["--root", str(broken)]) == 1
     out = capsys.readouterr().out
-    assert "data/places.csv, row 5 (line 6), column 'lat'" in out
+    assert "data/places.csv, row 5 (line 6), field 'lat'" in out
     assert "data package valid" not in out
 
 

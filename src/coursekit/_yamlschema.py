@@ -1,7 +1,8 @@
 """Validate a YAML file against a JSON Schema, naming the line and field of the first fault.
 
-Schemas live in ``coursekit/schemas/``. The quiz loader has the same line lookup for its own
-schema; it can move here when the quiz package adopts ``coursekit.errors``.
+Schemas live in ``coursekit/schemas/`` (or are given by path, as the quiz loader gives
+``quiz/schema.json`` and ``quiz/bank-schema.json``). The quiz loader adds its own messages for
+fields an assessed item must not have, on top of :func:`describe`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import yaml
 
 from coursekit.errors import InputError, Where
 
-__all__ = ["field_path", "first_error", "line_of", "load_yaml"]
+__all__ = ["describe", "errors", "field_path", "first_error", "line_of", "load_yaml"]
 
 
 @functools.cache
@@ -61,20 +62,33 @@ def field_path(path: list[Any]) -> str:
 
 
 _NAMED = re.compile(r"^'([^']+)' is a required property|\('([^']+)'.* unexpected\)")
+_WORDS = {"boolean": "true or false", "number": "a number", "string": "text", "array": "a list",
+          "object": "a mapping", "integer": "a whole number"}
 
 
-def first_error(data: Any, schema: str | Path) -> tuple[list[Any], str] | None:
-    """The document path and a readable message of the first schema violation, or None.
+def _a(kind: Any) -> str:
+    return " or ".join(_WORDS.get(k, k) for k in (kind if isinstance(kind, list) else [kind]))
 
-    Violations are ordered by their place in the document (list items by index), a missing
-    required field before other faults at the same place.
-    """
-    errors = sorted(_validator(schema).iter_errors(data), key=lambda e: (
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{value!r}".lower()
+    return f"{type(value).__name__} {value!r}" if isinstance(value, str) else repr(value)
+
+
+def errors(data: Any, schema: str | Path) -> list[jsonschema.ValidationError]:
+    """Every schema violation, ordered by place in the document (list items by index), a
+    missing required field before other faults at the same place, and the
+    ``unevaluatedProperties`` summary (which only repeats that a failed branch left its fields
+    unchecked) after every specific fault."""
+    return sorted(_validator(schema).iter_errors(data), key=lambda e: (
+        e.validator == "unevaluatedProperties",
         [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in e.absolute_path],
         e.validator != "required"))
-    if not errors:
-        return None
-    error = errors[0]
+
+
+def describe(error: jsonschema.ValidationError) -> tuple[list[Any], str]:
+    """The document path of the offending field and a message saying what was expected."""
     path = list(error.absolute_path)
     named = _NAMED.search(error.message)
     if named:
@@ -86,7 +100,16 @@ def first_error(data: Any, schema: str | Path) -> tuple[list[Any], str] | None:
         message = f"{error.instance!r} is not one of: {', '.join(map(str, error.validator_value))}"
     elif error.validator == "anyOf":
         message = f"expected one of {json.dumps(error.validator_value)}"
+    elif error.validator == "type":
+        message = f"expected {_a(error.validator_value)}, got {_value(error.instance)}"
     return path, message
+
+
+def first_error(data: Any, schema: str | Path) -> tuple[list[Any], str] | None:
+    """The document path and a readable message of the first schema violation (in the order
+    of :func:`errors`), or None."""
+    found = errors(data, schema)
+    return describe(found[0]) if found else None
 
 
 def load_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:

@@ -12,14 +12,19 @@ import io
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from coursekit import __version__
+from coursekit.errors import CoursekitError
 
 __all__ = ["build_parser", "main"]
 
-_ERRORS = (ValueError, KeyError, FileNotFoundError, FileExistsError, RuntimeError)
+#: What the command reports as a one-line error: coursekit's own errors (bad input, unknown
+#: names, a failed step) and the operating system's (a missing file, no permission). Anything
+#: else is a bug and keeps its traceback.
+_ERRORS = (CoursekitError, OSError)
 
 
 def _say(message: str) -> None:
@@ -212,7 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``coursekit`` command."""
     parser = argparse.ArgumentParser(prog="coursekit", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"coursekit {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log each step")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log each step; print the traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def book_option(p: argparse.ArgumentParser) -> None:
@@ -377,8 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except _ERRORS as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        _say(f"coursekit {args.command}: error: {message}")
+        if args.verbose:
+            traceback.print_exc()
+        _say(f"coursekit {args.command}: error: {exc}")
         return 1
     except KeyboardInterrupt:
         hint = " (finished students are kept: run again with --resume)" \

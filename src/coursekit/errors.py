@@ -7,6 +7,8 @@ catches coursekit's errors and nothing else (not a programming error that happen
 
 >>> issubclass(UnknownName, KeyError) and issubclass(InputError, ValueError)
 True
+>>> issubclass(RunError, RuntimeError)
+True
 >>> str(UnknownName("unknown source 'x'; known: a, b"))  # not repr()-quoted like a KeyError
 "unknown source 'x'; known: a, b"
 >>> print(Where("data/events.csv", row=3, field="date").message("expected a date"))
@@ -18,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CoursekitError", "InputError", "UnknownName", "Where"]
+__all__ = ["CoursekitError", "InputError", "RunError", "UnknownName", "Where"]
 
 
 class CoursekitError(Exception):
@@ -36,6 +38,11 @@ class UnknownName(CoursekitError, KeyError):
 class InputError(CoursekitError, ValueError):
     """An argument or an input file that coursekit cannot use; the message says what was
     expected and where."""
+
+
+class RunError(CoursekitError, RuntimeError):
+    """A step coursekit runs could not finish: a build, a kernel, a sandbox, or a safety check
+    of its own output; the message says what failed and what to do."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from coursekit.errors import CoursekitError, InputError, UnknownName
+
 from . import _parts, _quizapi
 from .tags import (
     CHAPTER_FILE_RE,
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 
-class AuthoringError(ValueError):
+class AuthoringError(CoursekitError, ValueError):
     """A chapter or quiz breaks the authoring contract (CONTRIBUTING.md).
 
     The message names the file, the cell index and the exercise id where known.
@@ -111,7 +113,7 @@ class Catalog:
             if item.id == item_id:
                 return item
         known = ", ".join(i.id for i in self.items) or "none"
-        raise KeyError(f"unknown exercise or question {item_id!r}; known items: {known}")
+        raise UnknownName(f"unknown exercise or question {item_id!r}; known items: {known}")
 
 
 def read_notebook(path: Path) -> NotebookNode:
@@ -119,11 +121,11 @@ def read_notebook(path: Path) -> NotebookNode:
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several types for unreadable JSON
-        raise ValueError(f"{path}: not a readable Jupyter notebook ({exc})") from exc
+        raise InputError(f"{path}: not a readable Jupyter notebook ({exc})") from exc
     try:
         nbformat.validate(nb)
     except nbformat.ValidationError as exc:
-        raise ValueError(f"{path}: invalid notebook ({exc.message})") from exc
+        raise InputError(f"{path}: invalid notebook ({exc.message})") from exc
     return nb
 
 
@@ -236,7 +238,7 @@ def load_catalog(book: Path, chapters: list[str] | None = None,
     result: dict[str, Chapter] = {}
     for chapter_id in wanted:
         if chapter_id not in available:
-            raise KeyError(f"unknown chapter {chapter_id!r}; chapters in {book / 'chapters'}: "
+            raise UnknownName(f"unknown chapter {chapter_id!r}; chapters in {book / 'chapters'}: "
                            f"{', '.join(available) or 'none'}")
         path = available[chapter_id]
         quiz_path = book / "chapters" / "quizzes" / f"{chapter_id}.yml"

@@ -19,6 +19,7 @@ import nbformat
 import yaml
 
 from coursekit._resources import write_atomic
+from coursekit.errors import InputError, RunError
 
 from . import transforms
 from ._files import OutputExistsError, check_output_folder, has_marker, mark
@@ -103,7 +104,7 @@ def _scan(html_dir: Path, edition: str, solutions: str) -> None:
         text = page.read_text(encoding="utf-8", errors="replace")
         for pattern in patterns:
             if re.search(pattern, text):
-                raise RuntimeError(f"{page}: the student edition still contains {pattern!r}")
+                raise RunError(f"{page}: the student edition still contains {pattern!r}")
 
 
 def _replace(out: Path, html: Path) -> None:
@@ -143,9 +144,9 @@ def build_edition(
     folder; ``force`` replaces it only if coursekit made it (its marker file).
     """
     if edition not in EDITIONS:
-        raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, got {edition!r}")
+        raise InputError(f"edition must be one of {', '.join(EDITIONS)}, got {edition!r}")
     if solutions not in SOLUTION_MODES:
-        raise ValueError(f"--solutions must be one of {', '.join(SOLUTION_MODES)}, "
+        raise InputError(f"--solutions must be one of {', '.join(SOLUTION_MODES)}, "
                          f"got {solutions!r}")
     out = check_output_folder(out, [Path(book)], force=force)
     if out.exists() and any(out.iterdir()) and not force:
@@ -166,7 +167,7 @@ def build_edition(
         if done.returncode != 0 or not (html / "index.html").exists():
             tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
             keep_temp = True
-            raise RuntimeError(f"jupyter-book build failed (log: {build_log}):\n{tail}")
+            raise RunError(f"jupyter-book build failed (log: {build_log}):\n{tail}")
         _scan(html, edition, solutions)
         _replace(out, html)
         return out

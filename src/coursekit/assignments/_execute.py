@@ -18,6 +18,8 @@ from typing import Any
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 
+from coursekit.errors import RunError
+
 from .tags import GRADE_LOG_ENV
 
 __all__ = ["MAX_RECORD_BYTES", "PREAMBLE", "execute"]
@@ -85,7 +87,7 @@ def execute(nb: NotebookNode, workdir: Path, log: Path, timeout: int,
     with client.setup_kernel(env=dict(os.environ)):
         client.execute_cell(nb.cells[0], 0, store_history=False)
         if _first_error(nb.cells[0]):
-            raise RuntimeError("the grading kernel could not load coursekit: "
+            raise RunError("the grading kernel could not load coursekit: "
                                f"{_first_error(nb.cells[0])}")
         code = [i for i, c in enumerate(nb.cells[1:]) if c.cell_type == "code"]
         for index in code:

@@ -18,6 +18,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from coursekit._resources import write_atomic
+from coursekit.errors import CoursekitError, InputError
 
 __all__ = ["MARKER", "OutputExistsError", "Writer", "check_output_folder", "has_marker",
            "mark"]
@@ -26,7 +27,7 @@ __all__ = ["MARKER", "OutputExistsError", "Writer", "check_output_folder", "has_
 MARKER = ".coursekit-output"
 
 
-class OutputExistsError(FileExistsError):
+class OutputExistsError(CoursekitError, FileExistsError):
     """An output file exists and ``--force`` was not given."""
 
 
@@ -58,15 +59,15 @@ def check_output_folder(out: Path, protected: Sequence[Path] = (), *, force: boo
     """
     resolved = Path(out).expanduser().resolve()
     if resolved == Path("/") or resolved in _homes():
-        raise ValueError(f"{what} {out}: refusing to write into {resolved} (a home folder or "
+        raise InputError(f"{what} {out}: refusing to write into {resolved} (a home folder or "
                          "the file system root); choose a new folder")
     for guard in [*protected, Path.cwd()]:
         guard = Path(guard).expanduser().resolve()
         if resolved == guard or resolved in guard.parents:
-            raise ValueError(f"{what} {out}: refusing to write into {resolved}, which is or "
+            raise InputError(f"{what} {out}: refusing to write into {resolved}, which is or "
                              f"contains {guard}; choose a new folder")
     if force and resolved.is_dir() and any(resolved.iterdir()) and not has_marker(resolved):
-        raise ValueError(f"{what} {out}: {resolved} was not made by coursekit (no {MARKER} "
+        raise InputError(f"{what} {out}: {resolved} was not made by coursekit (no {MARKER} "
                          "file), so --force will not replace anything in it; choose a new "
                          "folder or empty it yourself")
     return resolved

@@ -28,6 +28,8 @@ from typing import Any
 
 import nbformat
 
+from coursekit.errors import InputError, RunError
+
 from . import _marks, _quizapi, transforms
 from ._assign import BANK_DIR, INSTRUCTOR_DIR, MANIFEST
 from ._chapters import cell_info, read_notebook
@@ -79,10 +81,10 @@ def load_manifest(assignment: Path) -> dict[str, Any]:
         raise FileNotFoundError(f"{path}: no manifest; is {assignment} the folder written by "
                                 "`coursekit assign`?") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: not a JSON manifest ({exc})") from None
+        raise InputError(f"{path}: not a JSON manifest ({exc})") from None
     for key in ("name", "items", "quizzes"):
         if key not in manifest:
-            raise ValueError(f"{path}: field {key!r} is missing")
+            raise InputError(f"{path}: field {key!r} is missing")
     return manifest
 
 
@@ -94,7 +96,7 @@ def _load_quizzes(assignment: Path, manifest: dict[str, Any], bank: Path | None)
                for chapter, rel in manifest["quizzes"].items()}
     for item in manifest["items"]:
         if item["auto"] and item["chapter"] not in quizzes:
-            raise ValueError(f"{assignment / MANIFEST}: item {item['id']} is auto-graded but "
+            raise InputError(f"{assignment / MANIFEST}: item {item['id']} is auto-graded but "
                              f"there is no quiz snapshot for {item['chapter']} in "
                              f"{assignment / INSTRUCTOR_DIR / 'quizzes'}")
     return quizzes
@@ -109,7 +111,7 @@ def _load(sub: Submission, root: Path, manifest: dict[str, Any],
         if path.suffix == ".ipynb":
             try:
                 if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-                    raise ValueError(f"{path}: larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
+                    raise InputError(f"{path}: larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
                 nb = read_notebook(path)
             except ValueError as exc:
                 skipped.append([rel, f"malformed notebook: {str(exc).split(': ', 1)[-1]}"])
@@ -123,7 +125,7 @@ def _load(sub: Submission, root: Path, manifest: dict[str, Any],
             continue
         try:
             if path.stat().st_size > MAX_ANSWERS_BYTES:
-                raise ValueError(f"larger than {MAX_ANSWERS_BYTES} bytes")
+                raise InputError(f"larger than {MAX_ANSWERS_BYTES} bytes")
             answers = _quizapi.read_responses(path)
         except LookupError:
             skipped.append([rel, "not a quiz answers file of this assignment "
@@ -224,7 +226,7 @@ def _sandbox_or_refuse(limits: Limits, hidden: list[Path], unsafe: bool) -> Sand
         return Sandbox(limits, hidden)
     except SandboxUnavailable as exc:
         if not unsafe:
-            raise RuntimeError(
+            raise RunError(
                 f"cannot run student code safely here: {exc}. Without a sandbox a submission "
                 "runs as you, with your files and the network. Install bubblewrap, or grade "
                 "with --no-execute, or (only for code you trust) pass --unsafe-no-sandbox"
@@ -262,16 +264,16 @@ def grade(
     submissions, assignment, out = Path(submissions), Path(assignment), Path(out)
     limits = limits or Limits(cell_timeout=timeout)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ValueError(f"-j/--jobs must be a positive whole number, got {jobs!r}")
+        raise InputError(f"-j/--jobs must be a positive whole number, got {jobs!r}")
     if force and resume:
-        raise ValueError("--force starts over and --resume finishes a run: give only one")
+        raise InputError("--force starts over and --resume finishes a run: give only one")
     manifest = load_manifest(assignment)
     quizzes = _load_quizzes(assignment, manifest, bank)
     protected = [submissions, assignment, *([bank] if bank else [])]
     resolved = check_output_folder(out, protected, force=force)
     for inside in (submissions, assignment):
         if inside.resolve() in resolved.parents:
-            raise ValueError(f"--out {out}: inside {inside}; choose a folder outside it")
+            raise InputError(f"--out {out}: inside {inside}; choose a folder outside it")
     roster_map = load_roster(roster) if roster is not None else None
     subs, problems, ignored = discover(submissions, roster_map)
     order = sorted([s.student for s in subs] + ["\0".join(["!", *p.names]) for p in problems],

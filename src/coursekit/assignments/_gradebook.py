@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursekit._resources import write_atomic
+from coursekit.errors import InputError
 
 from ._marks import open_store
 from ._results import NOT_GRADED
@@ -54,16 +55,16 @@ def gradebook(folders: list[Path], out: Path, *, partial: bool = False,
     """Write the wide gradebook of the grading ``folders`` to ``out`` (a ``.csv`` file)."""
     out = Path(out)
     if out.suffix.lower() != ".csv":
-        raise ValueError(f"--out {out}: expected a file name ending in .csv")
+        raise InputError(f"--out {out}: expected a file name ending in .csv")
     if out.exists() and not force:
         raise FileExistsError(f"--out {out}: exists; pass --force to replace it")
     if not folders:
-        raise ValueError("give at least one grading folder (the --out of `coursekit grade`)")
+        raise InputError("give at least one grading folder (the --out of `coursekit grade`)")
     names: dict[str, Path] = {}
     for folder in folders:
         name = Path(folder).resolve().name
         if name in names:
-            raise ValueError(f"{folder}: two grading folders are named {name!r} ({names[name]} "
+            raise InputError(f"{folder}: two grading folders are named {name!r} ({names[name]} "
                              "and this one); the folder name is the gradebook column")
         names[name] = Path(folder)
     cells: dict[str, dict[str, str]] = {}
@@ -82,7 +83,7 @@ def gradebook(folders: list[Path], out: Path, *, partial: bool = False,
         for row in rows:
             student = unicodedata.normalize("NFC", row.student)
             if student == POSSIBLE:
-                raise ValueError(f"{folder}: a student is named {POSSIBLE!r}, the label of the "
+                raise InputError(f"{folder}: a student is named {POSSIBLE!r}, the label of the "
                                  "gradebook's maximum row; rename that student in the roster")
             entry = totals.setdefault(student, [0.0, 0])
             entry[0] += row.points or 0.0
@@ -94,7 +95,7 @@ def gradebook(folders: list[Path], out: Path, *, partial: bool = False,
                 notes.setdefault(student, []).append(note)
                 report.incomplete.append(f"{student}: {note}")
     if report.incomplete and not partial:
-        raise ValueError("written parts are not all marked; merge the marks first (`coursekit "
+        raise InputError("written parts are not all marked; merge the marks first (`coursekit "
                          "marks merge`) or pass --partial:\n  " + "\n  ".join(report.incomplete))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit._resources import write_atomic
+from coursekit.errors import InputError
 
 from . import _parts
 from ._results import NOT_GRADED, PROGRESS_DIR, Row, Store, StudentResult
@@ -107,7 +108,7 @@ def _load_marks(out: Path) -> dict[tuple[str, str, str], dict[str, Any]]:
         data = json.loads(path.read_text(encoding="utf-8"))
         return {(_nfc(m["student"]), m["item"], m["part"]): m for m in data["marks"]}
     except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{path}: not a marks file written by `coursekit marks merge` "
+        raise InputError(f"{path}: not a marks file written by `coursekit marks merge` "
                          f"({exc}); restore it or remove it to mark again") from None
 
 
@@ -240,17 +241,17 @@ def _read_marks_file(path: Path, wanted: dict[tuple[str, str, str], dict[str, An
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: no such marks file") from None
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 "
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 "
                          "CSV") from None
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise ValueError(f"{path}: empty; expected the columns "
+        raise InputError(f"{path}: empty; expected the columns "
                          f"{', '.join(MARKING_COLUMNS)}") from None
     missing = [c for c in ("student", "item", "part", "points") if c not in header]
     if missing:
-        raise ValueError(f"{path}, line 1: missing column(s) {', '.join(missing)}; expected "
+        raise InputError(f"{path}, line 1: missing column(s) {', '.join(missing)}; expected "
                          f"{', '.join(MARKING_COLUMNS)}")
     found, blank, line = [], 0, 1
     while True:
@@ -335,7 +336,7 @@ def merge(out: Path, marks_files: list[Path]) -> MarksReport:
         report.blank += blank
     if errors:
         shown = errors[:30] + ([f"... and {len(errors) - 30} more"] if len(errors) > 30 else [])
-        raise ValueError(f"{len(errors)} problem(s) in the marks; nothing was merged:\n"
+        raise InputError(f"{len(errors)} problem(s) in the marks; nothing was merged:\n"
                          + "\n".join(shown))
     marks = _load_marks(out)
     for mark in found:

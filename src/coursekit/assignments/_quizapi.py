@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from coursekit.errors import InputError, UnknownName
+
 __all__ = ["DEFAULT_BANK", "assessed", "check_ids", "checks", "default_bank", "find", "kernel_check", "load",
            "questions", "read_responses", "response_problems", "score", "score_responses",
            "unkeyed"]
@@ -43,7 +45,7 @@ def load(path: Path, bank: Path | None = None, *, keys: bool = True) -> Any:
     quiz = _quiz_module().load(Path(path), bank=None if bank is None else Path(bank))
     missing = unkeyed(quiz)
     if keys and missing:
-        raise ValueError(f"{path}: assessed item(s) {', '.join(missing)} have no key: "
+        raise InputError(f"{path}: assessed item(s) {', '.join(missing)} have no key: "
                          + ("no instructor bank was given (--bank PATH)" if bank is None
                             else f"not in the instructor bank {bank}"))
     return quiz
@@ -88,7 +90,7 @@ def find(quiz: Any, item_id: str) -> Any:
         if entry.id == item_id:
             return entry
     known = ", ".join(e.id for e in [*questions(quiz), *checks(quiz)])
-    raise KeyError(f"{item_id!r} is not in quiz {getattr(quiz, 'name', '?')!r}; it has: {known}")
+    raise UnknownName(f"{item_id!r} is not in quiz {getattr(quiz, 'name', '?')!r}; it has: {known}")
 
 
 def score(quiz: Any, item_id: str, answer: Any) -> tuple[float, str]:
@@ -114,7 +116,7 @@ def read_responses(path: Path) -> Any:
     except responses.ResponseFileError as exc:
         if exc.foreign:
             raise LookupError(exc.reason) from None
-        raise ValueError(f"field {exc.field!r}: {exc.reason}" if exc.field else exc.reason
+        raise InputError(f"field {exc.field!r}: {exc.reason}" if exc.field else exc.reason
                          ) from None
 
 

@@ -16,6 +16,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coursekit._resources import read_csv_text
+from coursekit.errors import InputError
+
 __all__ = ["Problem", "Roster", "Submission", "discover", "display_name", "feedback_names",
            "load_roster"]
 
@@ -74,20 +77,14 @@ class Roster:
 def load_roster(path: Path) -> Roster:
     """Read a roster CSV; ``ValueError`` names the file, the line and what was expected."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no such roster file") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start}); save the roster as "
-                         "UTF-8 CSV") from None
+    text = read_csv_text(path, "roster")
     if not text.strip():
-        raise ValueError(f"{path}: the roster is empty; expected a header line "
+        raise InputError(f"{path}: the roster is empty; expected a header line "
                          "'submission,student' and one line per student")
     reader = csv.reader(text.splitlines())
     header = [h.strip().lower() for h in next(reader)]
     if "submission" not in header or "student" not in header:
-        raise ValueError(f"{path}, line 1: expected the columns 'submission' and 'student', "
+        raise InputError(f"{path}, line 1: expected the columns 'submission' and 'student', "
                          f"got {', '.join(repr(h) for h in header)}")
     col_sub, col_id = header.index("submission"), header.index("student")
     ids: dict[str, str] = {}
@@ -96,18 +93,18 @@ def load_roster(path: Path) -> Roster:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) <= max(col_sub, col_id):
-            raise ValueError(f"{path}, line {number}: expected {len(header)} fields, "
+            raise InputError(f"{path}, line {number}: expected {len(header)} fields, "
                              f"got {len(row)}")
         name, ident = student_id(row[col_sub].strip()), student_id(row[col_id].strip())
         if not name or not ident:
-            raise ValueError(f"{path}, line {number}: field "
+            raise InputError(f"{path}, line {number}: field "
                              f"{'submission' if not name else 'student'} is empty")
         if name in ids:
-            raise ValueError(f"{path}, line {number}: submission {name!r} is already on line "
+            raise InputError(f"{path}, line {number}: submission {name!r} is already on line "
                              f"{lines[name]}")
         ids[name], lines[name] = ident, number
     if not ids:
-        raise ValueError(f"{path}: the roster has a header but no students")
+        raise InputError(f"{path}: the roster has a header but no students")
     return Roster(path, ids)
 
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit.errors import InputError, RunError
+
 from ._answers import decode
 from ._quizapi import DEFAULT_BANK
 
@@ -43,7 +45,7 @@ TAG_ENV = "COURSEKIT_SANDBOX_TAG"
 BANK_FOLDER = DEFAULT_BANK
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(RunError):
     """No sandbox can be made here (bwrap missing or failing its self-test)."""
 
 
@@ -64,7 +66,7 @@ class Limits:
         for name, flag in flags.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"{flag} must be a positive whole number, got {value!r}")
+                raise InputError(f"{flag} must be a positive whole number, got {value!r}")
 
 
 @dataclass

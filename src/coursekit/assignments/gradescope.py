@@ -42,6 +42,7 @@ import yaml
 
 from coursekit import __version__
 from coursekit._resources import write_atomic
+from coursekit.errors import InputError, RunError
 from coursekit.quiz.bank import KEY_FIELDS, find_leaks
 
 from . import _quizapi
@@ -99,7 +100,7 @@ def pinned_requirements(roots: tuple[str, ...] = ("coursekit", *EXTRA_ROOTS)) ->
         try:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
-            raise RuntimeError(f"{name} is needed by the bundle but not installed here; install "
+            raise RunError(f"{name} is needed by the bundle but not installed here; install "
                                "it (make setup) and build again") from None
         if key[0] != "coursekit":
             pins[key[0]] = f"{dist.metadata['Name']}=={dist.version}"
@@ -117,14 +118,14 @@ def _build_wheel(folder: Path) -> Path:
 
     checkout = Path(coursekit.__file__).resolve().parents[2]
     if not (checkout / "pyproject.toml").is_file():
-        raise RuntimeError(f"coursekit runs from {checkout}, not from a checkout: pass --wheel "
+        raise RunError(f"coursekit runs from {checkout}, not from a checkout: pass --wheel "
                            "with the coursekit wheel to bundle")
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w",
                            str(folder), str(checkout)], capture_output=True, text=True,
                           timeout=900, check=False)
     wheels = sorted(folder.glob("coursekit-*.whl"))
     if done.returncode != 0 or len(wheels) != 1:
-        raise RuntimeError(f"building the coursekit wheel from {checkout} failed: "
+        raise RunError(f"building the coursekit wheel from {checkout} failed: "
                            f"{(done.stderr.strip().splitlines() or ['no output'])[-1]}")
     return wheels[0]
 
@@ -133,7 +134,7 @@ def _scoring_bank(path: Path) -> str:
     """The bank file without the fields scoring never reads (model solutions, notes)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("items"), dict):
-        raise ValueError(f"{path}: not a bank file (expected 'quiz' and 'items')")
+        raise InputError(f"{path}: not a bank file (expected 'quiz' and 'items')")
     for item_id, entry in data["items"].items():
         if isinstance(entry, dict):
             kept = {k: v for k, v in entry.items() if k not in UNUSED_BANK_FIELDS}
@@ -168,14 +169,14 @@ def build_bundle(
     """
     assignment, out = Path(assignment), Path(out)
     if visibility not in VISIBILITIES:
-        raise ValueError(f"--visibility: expected one of {', '.join(VISIBILITIES)}, "
+        raise InputError(f"--visibility: expected one of {', '.join(VISIBILITIES)}, "
                          f"got {visibility!r}")
     if out.suffix != ".zip":
-        raise ValueError(f"--out {out}: expected a .zip file name")
+        raise InputError(f"--out {out}: expected a .zip file name")
     if out.exists() and not force:
         raise OutputExistsError(f"{out} already exists; pass --force to overwrite")
     if out.is_dir():
-        raise ValueError(f"--out {out}: is a folder; expected a .zip file name")
+        raise InputError(f"--out {out}: is a folder; expected a .zip file name")
     limits = limits or Limits(notebook_timeout=480)
     manifest = load_manifest(assignment)
     bank = Path(bank) if bank is not None else assignment / BANK_DIR
@@ -201,7 +202,7 @@ def build_bundle(
             _quizapi.load(snapshot / rel, snapshot / BANK_DIR if banks else None)
         wheel = Path(wheel) if wheel is not None else _build_wheel(Path(tmp) / "wheel")
         if not (wheel.name.startswith(f"coursekit-{__version__}-") and wheel.suffix == ".whl"):
-            raise ValueError(f"--wheel {wheel}: expected coursekit-{__version__}-*.whl (the "
+            raise InputError(f"--wheel {wheel}: expected coursekit-{__version__}-*.whl (the "
                              "version that builds the bundle)")
         files[wheel.name] = wheel.read_bytes()
     version = f"{sys.version_info.major}.{sys.version_info.minor}"

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from coursekit.errors import InputError
+
 from . import gradebook, moodle, qti12, qti21
 from ._items import Item, Note, Report, load_chapters, to_item
 from .gradebook import GradesReport
@@ -30,9 +32,9 @@ def export_quizzes(fmt: str, chapters: Sequence[str], out: Path, *, bank: Path |
                    book: Path | None = None, force: bool = False) -> Report:
     """Export the quizzes of ``chapters`` (``"ch01"`` ...) in format ``fmt`` to ``out``."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if not chapters:
-        raise ValueError("no chapters given; name at least one (e.g. ch01)")
+        raise InputError("no chapters given; name at least one (e.g. ch01)")
     if bank is not None and not Path(bank).exists():
         raise FileNotFoundError(f"{bank}: no such instructor bank")
     return FORMATS[fmt](load_chapters(chapters, bank, book), Path(out), force=force)

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coursekit.errors import InputError
+
 from ..quiz import (
     Evidence,
     Matching,
@@ -112,7 +114,7 @@ def _base(q: Question, kind: str, prompt: str | None = None) -> Item:
 def to_item(q: Question, report: Report) -> Item:
     """The neutral form of ``q``; notes every difference the neutral form itself introduces."""
     if not q.keyed:
-        raise ValueError(f"{q.id}: assessed item without its key; pass the instructor bank "
+        raise InputError(f"{q.id}: assessed item without its key; pass the instructor bank "
                          "(--bank) to export it")
     if isinstance(q, SingleChoice | MultipleAnswer):
         item = _base(q, "choice" if isinstance(q, SingleChoice) else "multiple")
@@ -167,7 +169,7 @@ def to_item(q: Question, report: Report) -> Item:
         report.note(q.id, "evidence question exported as single choice over the excerpt's "
                     f"{len(sentences)} sentences (options s0..s{len(sentences) - 1})")
         return item
-    raise ValueError(f"{q.id}: question type {q.type!r} has no LMS mapping")
+    raise InputError(f"{q.id}: question type {q.type!r} has no LMS mapping")
 
 
 def load_chapters(chapters: Iterable[str], bank: Path | None,

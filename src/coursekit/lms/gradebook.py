@@ -31,6 +31,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coursekit._resources import read_csv_text
+from coursekit.errors import InputError
+
 from ._output import check_out, write_out
 
 __all__ = ["CANVAS_COLUMNS", "MOODLE_COLUMNS", "GradesReport", "export", "read_grades",
@@ -70,24 +73,18 @@ def _key(name: str) -> str:
 
 def _rows(path: Path, what: str, required: tuple[str, ...]) -> tuple[list[str], list[dict]]:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no such {what} file") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start}); save the {what} as "
-                         "UTF-8 CSV") from None
+    text = read_csv_text(path, what)
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
     if missing:
-        raise ValueError(f"{path}, line 1: the {what} needs the column(s) "
+        raise InputError(f"{path}, line 1: the {what} needs the column(s) "
                          f"{', '.join(missing)}; got {', '.join(header) or 'nothing'}")
     reader.fieldnames = header
     rows = []
     for row in reader:
         if None in row:
-            raise ValueError(f"{path}, line {reader.line_num}: more fields than the header has")
+            raise InputError(f"{path}, line {reader.line_num}: more fields than the header has")
         if any((v or "").strip() for v in row.values()):
             rows.append({k: (v or "").strip() for k, v in row.items()} |
                         {"_line": reader.line_num})
@@ -103,38 +100,38 @@ def read_grades(path: Path) -> tuple[dict[str, float], float]:
     for row in rows:
         student, item = _key(row["student"]), row["item"]
         if not student or not item:
-            raise ValueError(f"{path}, line {row['_line']}: field "
+            raise InputError(f"{path}, line {row['_line']}: field "
                              f"{'student' if not student else 'item'} is empty")
         if (student, item) in seen:
-            raise ValueError(f"{path}, line {row['_line']}: {student!r} has a second row for "
+            raise InputError(f"{path}, line {row['_line']}: {student!r} has a second row for "
                              f"item {item!r} (first on line {seen[student, item]})")
         seen[student, item] = row["_line"]
         values = []
         if not row["points"] and "/" in item:
-            raise ValueError(f"{path}, line {row['_line']}: {item} of {student!r} is awaiting "
+            raise InputError(f"{path}, line {row['_line']}: {item} of {student!r} is awaiting "
                              "marks (a written part); merge them with `coursekit marks merge` "
                              "first")
         for column in ("points", "max_points"):
             try:
                 value = float(row[column])
             except ValueError:
-                raise ValueError(f"{path}, line {row['_line']}: field {column!r} should be a "
+                raise InputError(f"{path}, line {row['_line']}: field {column!r} should be a "
                                  f"number, got {row[column]!r}") from None
             if not math.isfinite(value) or value < 0:
-                raise ValueError(f"{path}, line {row['_line']}: field {column!r} should be a "
+                raise InputError(f"{path}, line {row['_line']}: field {column!r} should be a "
                                  f"number >= 0, got {row[column]!r}")
             values.append(value)
         points, max_points = values
         if points > max_points + 1e-9:
-            raise ValueError(f"{path}, line {row['_line']}: points {points:g} exceed "
+            raise InputError(f"{path}, line {row['_line']}: points {points:g} exceed "
                              f"max_points {max_points:g}")
         if item in maxima and maxima[item] != max_points:
-            raise ValueError(f"{path}, line {row['_line']}: item {item!r} is worth "
+            raise InputError(f"{path}, line {row['_line']}: item {item!r} is worth "
                              f"{max_points:g} here but {maxima[item]:g} on another line")
         maxima[item] = max_points
         totals[student] = totals.get(student, 0.0) + points
     if not totals:
-        raise ValueError(f"{path}: no grades (a header but no rows)")
+        raise InputError(f"{path}: no grades (a header but no rows)")
     return totals, sum(maxima.values())
 
 
@@ -143,7 +140,7 @@ def read_roster(path: Path, lms: str) -> dict[str, dict[str, str]]:
     ids = _ROSTER[lms]
     header, rows = _rows(path, "roster", ("student",))
     if not any(c in header for c in ids):
-        raise ValueError(f"{path}, line 1: a roster for {lms} needs a column "
+        raise InputError(f"{path}, line 1: a roster for {lms} needs a column "
                          f"{' or '.join(ids)} to identify each student in {lms}")
     out: dict[str, dict[str, str]] = {}
     lines: dict[str, int] = {}
@@ -151,23 +148,23 @@ def read_roster(path: Path, lms: str) -> dict[str, dict[str, str]]:
     for row in rows:
         student = _key(row["student"])
         if not student:
-            raise ValueError(f"{path}, line {row['_line']}: field 'student' is empty")
+            raise InputError(f"{path}, line {row['_line']}: field 'student' is empty")
         if student in out:
-            raise ValueError(f"{path}, line {row['_line']}: student {student!r} is already on "
+            raise InputError(f"{path}, line {row['_line']}: student {student!r} is already on "
                              f"line {lines[student]}")
         if not any(row.get(c) for c in ids):
-            raise ValueError(f"{path}, line {row['_line']}: student {student!r} has no "
+            raise InputError(f"{path}, line {row['_line']}: student {student!r} has no "
                              f"{' or '.join(ids)}")
         for column in ids:
             value = row.get(column, "")
             if value and (column, value) in taken:
-                raise ValueError(f"{path}, line {row['_line']}: {column} {value!r} is also "
+                raise InputError(f"{path}, line {row['_line']}: {column} {value!r} is also "
                                  f"given to {taken[column, value]!r}")
             if value:
                 taken[column, value] = student
         out[student], lines[student] = row, row["_line"]
     if not out:
-        raise ValueError(f"{path}: the roster has a header but no students")
+        raise InputError(f"{path}: the roster has a header but no students")
     return out
 
 
@@ -175,17 +172,17 @@ def export(lms: str, grades: Path, roster: Path, out: Path, *, assignment: str |
            force: bool = False) -> GradesReport:
     """Write the ``lms`` ("canvas" or "moodle") grade-import CSV to ``out``."""
     if lms not in _ROSTER:
-        raise ValueError(f"unknown gradebook format {lms!r}; expected canvas or moodle")
+        raise InputError(f"unknown gradebook format {lms!r}; expected canvas or moodle")
     check_out(out, force=force, suffixes=(".csv",))
     totals, max_points = read_grades(grades)
     people = read_roster(roster, lms)
     unknown = [s for s in totals if s not in people]
     if unknown:
-        raise ValueError(f"{grades}: student(s) not on the roster {roster}: "
+        raise InputError(f"{grades}: student(s) not on the roster {roster}: "
                          f"{', '.join(repr(s) for s in unknown)}; add them to the roster")
     name = (assignment or Path(grades).resolve().parent.name or "coursekit").strip()
     if not name:
-        raise ValueError("the assignment name is empty")
+        raise InputError("the assignment name is empty")
     report = GradesReport(lms, assignment=name, max_points=max_points)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

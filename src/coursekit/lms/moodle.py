@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..quiz import Quiz
 from ._items import Item, Report, collect, fmt, html, xml_bytes
-from ._output import check_out, write_out
+from ._output import export_file
 
 __all__ = ["document", "export"]
 
@@ -147,7 +147,4 @@ def document(quizzes: list[Quiz], report: Report | None = None) -> tuple[bytes, 
 
 def export(quizzes: list[Quiz], out: Path, *, force: bool = False) -> Report:
     """Write ``out`` (a Moodle XML .xml file); return what could not be mapped."""
-    check_out(out, force=force, suffixes=(".xml",))
-    data, report = document(quizzes)
-    report.out = write_out(out, data, force=force, suffixes=(".xml",))
-    return report
+    return export_file(document, quizzes, out, force=force, suffixes=(".xml",))

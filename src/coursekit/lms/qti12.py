@@ -21,14 +21,12 @@ pairing each item with its position (Classic Quizzes have no ordering type).
 
 from __future__ import annotations
 
-import io
 import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
 
 from ..quiz import Quiz
 from ._items import Choice, Item, Report, collect, fmt, html, xml_bytes
-from ._output import check_out, write_out
+from ._output import Resource, content_package, export_file
 
 __all__ = ["NS", "export", "package"]
 
@@ -174,27 +172,14 @@ def _assessment(quiz: Quiz, items: list[Item], report: Report) -> bytes:
 def package(quizzes: list[Quiz], report: Report | None = None) -> tuple[bytes, Report]:
     """The zip file's bytes and the report."""
     report = report or Report("qti12")
-    manifest = ET.Element("manifest", identifier="coursekit-qti12", xmlns=CP_NS)
-    meta = _sub(manifest, "metadata")
-    _sub(meta, "schema", "IMS Content")
-    _sub(meta, "schemaversion", "1.1.3")
-    _sub(manifest, "organizations")
-    resources = _sub(manifest, "resources")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for quiz, items in collect(quizzes, report):
-            href = f"{quiz.name}/{quiz.name}.xml"
-            zf.writestr(href, _assessment(quiz, items, report))
-            res = _sub(resources, "resource", identifier=quiz.name, type="imsqti_xmlv1p2",
-                       href=href)
-            _sub(res, "file", href=href)
-        zf.writestr("imsmanifest.xml", xml_bytes(manifest))
-    return buffer.getvalue(), report
+    resources = []
+    for quiz, items in collect(quizzes, report):
+        href = f"{quiz.name}/{quiz.name}.xml"
+        resources.append(Resource(quiz.name, "imsqti_xmlv1p2", href,
+                                  _assessment(quiz, items, report)))
+    return content_package("coursekit-qti12", CP_NS, ("IMS Content", "1.1.3"), resources), report
 
 
 def export(quizzes: list[Quiz], out: Path, *, force: bool = False) -> Report:
     """Write ``out`` (a .zip to import into Canvas); return what could not be mapped."""
-    check_out(out, force=force, suffixes=(".zip",))
-    data, report = package(quizzes)
-    report.out = write_out(out, data, force=force, suffixes=(".zip",))
-    return report
+    return export_file(package, quizzes, out, force=force, suffixes=(".zip",))

@@ -20,16 +20,16 @@ Mapping: single, truefalse and evidence -> ``choiceInteraction`` (maxChoices 1);
 
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
+
+from coursekit.errors import InputError
 
 from ..quiz import Quiz
 from ._items import Item, Report, collect, fmt, xml_bytes
 from ._items import html as html_text
-from ._output import check_out, write_out
+from ._output import Resource, content_package, export_file
 
 __all__ = ["NS", "export", "package"]
 
@@ -41,7 +41,7 @@ _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
 def _ident(value: str) -> str:
     if not _NCNAME.match(value):
-        raise ValueError(f"identifier {value!r} is not valid in QTI 2.1 (letters, digits, "
+        raise InputError(f"identifier {value!r} is not valid in QTI 2.1 (letters, digits, "
                          "'_', '-', '.', starting with a letter or '_')")
     return value
 
@@ -212,35 +212,17 @@ def _test(quiz: Quiz, items: list[Item]) -> bytes:
 def package(quizzes: list[Quiz], report: Report | None = None) -> tuple[bytes, Report]:
     """The content package's bytes and the report."""
     report = report or Report("qti21")
-    manifest = ET.Element("manifest", identifier="coursekit-qti21", xmlns=CP_NS)
-    meta = _sub(manifest, "metadata")
-    _sub(meta, "schema", "QTIv2.1 Package")
-    _sub(meta, "schemaversion", "1.0.0")
-    _sub(manifest, "organizations")
-    resources = _sub(manifest, "resources")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for quiz, items in collect(quizzes, report):
-            for item in items:
-                href = f"items/{item.id}.xml"
-                zf.writestr(href, assessment_item(item, report))
-                res = _sub(resources, "resource", identifier=_ident(item.id),
-                           type="imsqti_item_xmlv2p1", href=href)
-                _sub(res, "file", href=href)
-            href = f"tests/{quiz.name}.xml"
-            zf.writestr(href, _test(quiz, items))
-            res = _sub(resources, "resource", identifier=f"test-{quiz.name}",
-                       type="imsqti_test_xmlv2p1", href=href)
-            _sub(res, "file", href=href)
-            for item in items:
-                _sub(res, "dependency", identifierref=item.id)
-        zf.writestr("imsmanifest.xml", xml_bytes(manifest))
-    return buffer.getvalue(), report
+    resources = []
+    for quiz, items in collect(quizzes, report):
+        resources += [Resource(_ident(item.id), "imsqti_item_xmlv2p1", f"items/{item.id}.xml",
+                               assessment_item(item, report)) for item in items]
+        resources.append(Resource(f"test-{quiz.name}", "imsqti_test_xmlv2p1",
+                                  f"tests/{quiz.name}.xml", _test(quiz, items),
+                                  tuple(item.id for item in items)))
+    return (content_package("coursekit-qti21", CP_NS, ("QTIv2.1 Package", "1.0.0"), resources),
+            report)
 
 
 def export(quizzes: list[Quiz], out: Path, *, force: bool = False) -> Report:
     """Write ``out`` (a .zip content package); return what could not be mapped."""
-    check_out(out, force=force, suffixes=(".zip",))
-    data, report = package(quizzes)
-    report.out = write_out(out, data, force=force, suffixes=(".zip",))
-    return report
+    return export_file(package, quizzes, out, force=force, suffixes=(".zip",))

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit.errors import InputError, UnknownName
+
 from .. import ids
 from .checks import Check
-from .model import Question, QuizFileError, Score, _Invalid
+from .errors import QuizFileError, _Invalid
+from .model import Question, Score
 
 __all__ = ["ItemResult", "Quiz", "Result", "score"]
 
@@ -125,7 +128,7 @@ class Quiz:
             if item.id == item_id:
                 return item
         known = ", ".join(i.id for i in [*self.questions, *self.checks])
-        raise KeyError(f"{item_id!r} is not in quiz {self.name!r}; it has: {known}")
+        raise UnknownName(f"{item_id!r} is not in quiz {self.name!r}; it has: {known}")
 
     def __len__(self) -> int:
         return len(self.questions)
@@ -211,7 +214,7 @@ def _read_responses(quiz: Quiz, responses: Mapping[str, Any] | str | Path) -> di
 
     answers = load(responses)
     if answers.quiz != quiz.name:
-        raise ValueError(f"{responses}: answers are for quiz {answers.quiz!r}, "
+        raise InputError(f"{responses}: answers are for quiz {answers.quiz!r}, "
                          f"not {quiz.name!r}")
     return answers.responses
 

@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Evidence, Matching, MultipleAnswer, Numeric, Ordering, SingleChoice, TrueFalse
 from .responses import COURSE_ID, book_version
 
 if TYPE_CHECKING:
@@ -81,26 +80,6 @@ def text(quiz: Quiz) -> str:
     for n, q in enumerate(quiz.questions, 1):
         tag = f"{q.type}, {_points(q.points)}" + (", graded by your instructor" if q.graded else "")
         lines.append(f"{n}. {q.prompt} [{tag}]")
-        if isinstance(q, SingleChoice | MultipleAnswer):
-            if isinstance(q, MultipleAnswer):
-                lines.append("   Select all that apply.")
-            lines += [f"   {chr(97 + i)}) {o.text}" for i, o in enumerate(q.options)]
-        elif isinstance(q, TrueFalse):
-            lines.append("   True or false?")
-        elif isinstance(q, Numeric):
-            lines.append(f"   Answer: ____ {q.unit}".rstrip())
-        elif isinstance(q, Matching):
-            lines += [f"   {i + 1}. {item['text']} -> ____" for i, item in enumerate(q.items)]
-            lines.append("   Choices: " + "; ".join(c.text for c in q.choices))
-        elif isinstance(q, Ordering):
-            lines.append("   Put in order:")
-            lines += [f"   - {i.text}" for i in q.shuffled()]
-        elif isinstance(q, Evidence):
-            lines.append(f"   Claim: {q.claim}")
-            lines.append(f"   Which sentence {q.stance} the claim?")
-            lines += [f"   ({i + 1}) {s}" for i, s in enumerate(q.sentence_list)]
-            lines.append(f"   — {q._public()['attribution']}")
-        else:
-            lines.append("   Answer: ____")
+        lines += q.text_lines()
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

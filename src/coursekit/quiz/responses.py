@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import jsonschema
 
 from .._resources import write_atomic
+from ..errors import InputError
 
 if TYPE_CHECKING:
     from ._quiz import Quiz
@@ -51,7 +52,7 @@ MAX_BYTES = 1 << 20
 _DIGITS = 12
 
 
-class ResponseFileError(ValueError):
+class ResponseFileError(InputError):
     """A response file that cannot be read: the message names the file, the field and what
     was expected. ``file``, ``field`` and ``reason`` are kept as attributes; ``foreign`` is
     true for JSON that is not a response file at all (another program's file)."""

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import http.server
 import shutil
@@ -159,3 +160,17 @@ def sample_maps() -> dict:
         "events": maps.events_map(),
         "route": maps.route_map("northern-route"),
     }
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file as dicts (the data tests' reader)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    """Write ``rows`` back as CSV in the datasets' own layout."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

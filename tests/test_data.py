@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import json
 import shutil
@@ -13,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from _support import read_rows, write_rows
 
 from coursekit import data
 from coursekit._resources import resource_path
@@ -22,16 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 TABLES = [n for n in data.names() if n != "boundaries"]
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+_rows, _write_rows = read_rows, write_rows
 
 
 # --------------------------------------------------------------------------------------------

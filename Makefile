@@ -3,8 +3,14 @@
 #   make test    set up, build the book, run every test (unit, data checks, nbval, browser)
 #   make serve   serve the built book on http://127.0.0.1:8000
 #   make check   validate datasets, excerpts and quizzes
-#   make bench   measure build, test and page-weight figures (writes bench/results.json)
+#   make test-fast  unit, data and doctests only: no browser, no built book (works on a fresh clone)
+#   make bench   measure build, test and page-weight figures (writes bench/results.json);
+#                builds the book first if it is missing
+#   make bench-tests  only the test command's wall time (book built first if missing)
+#   make bench-pages  only the page weights of _build/html (budgets: chapters <= 700 KB gzip, 1.5 MB raw)
 #   make student-edition [SOLUTIONS=collapsed|removed]   make instructor-edition
+#   make takeaway  the student edition (solutions removed) as a zip that works opened from disk
+#                  and as a printable PDF, in _build/takeaway (takeaway-zip, takeaway-pdf: one each)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -14,8 +20,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.coursekit-installed
 JB_FLAGS := -W -n --keep-going
 PORT ?= 8000
+# make test's pytest options (bench/run.py runs the same): two workers, one test file at a time each
+PARALLEL := -n 2 --dist loadfile
 
-.PHONY: setup book test test-fast serve check lint bench binder-check browser-deps clean student-edition instructor-edition
+.PHONY: setup book book-if-missing sandbox-deps test test-fast serve check lint bench bench-tests bench-pages binder-check browser-deps clean student-edition instructor-edition takeaway takeaway-edition takeaway-zip takeaway-pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,14 +40,20 @@ book: setup
 	@echo "The book is in _build/html. Open _build/html/index.html in a browser,"
 	@echo "or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
 
+book-if-missing: setup
+	@test -f _build/html/index.html || $(MAKE) book
+
 browser-deps:
 	@bash scripts/ensure_browser_deps.sh
 
 test: setup browser-deps book
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
-test-fast: setup
-	$(BIN)/python -m pytest -m "not browser and not slow"
+sandbox-deps:
+	@bash scripts/ensure_browser_deps.sh --sandbox-only
+
+test-fast: setup sandbox-deps
+	$(BIN)/python -m pytest -m "not browser and not slow and not book"
 
 serve:
 	@test -f _build/html/index.html || { echo "No book yet: run 'make book' first"; exit 1; }
@@ -51,8 +65,15 @@ check: setup
 lint: setup
 	$(BIN)/ruff check src tests scripts data/scripts
 
-bench: setup browser-deps
+bench: setup browser-deps book-if-missing
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/grading.py
+
+bench-pages: setup browser-deps book-if-missing
+	$(BIN)/python bench/run.py --pages-only _build/html
+
+bench-tests: setup browser-deps book-if-missing
+	$(BIN)/python bench/run.py --tests-only
 
 binder-check: setup
 	$(BIN)/python scripts/binder_check.py
@@ -62,6 +83,20 @@ student-edition: setup
 
 instructor-edition: setup
 	$(BIN)/coursekit edition instructor --strict --force
+
+TAKEAWAY := _build/takeaway
+TAKEAWAY_SITE := _build/takeaway-student
+
+takeaway: takeaway-zip takeaway-pdf
+
+takeaway-edition: setup
+	$(BIN)/coursekit edition student --solutions removed --strict --force --out $(TAKEAWAY_SITE)
+
+takeaway-zip: takeaway-edition
+	$(BIN)/python scripts/takeaway.py zip $(TAKEAWAY_SITE) $(TAKEAWAY)/russia-in-central-asia-student.zip
+
+takeaway-pdf: browser-deps takeaway-edition
+	$(BIN)/python scripts/takeaway.py pdf $(TAKEAWAY_SITE) $(TAKEAWAY)/russia-in-central-asia-student.pdf
 
 clean:
 	rm -rf _build

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Install what the browser tests need, from the package registries only:
-# Debian's chromium (never a browser download by Playwright) and axe-core from npm.
+# Install the system tools the tests need, from the package registries only: bubblewrap
+# (the grading sandbox), Debian's chromium (never a browser download by Playwright) and axe-core from npm.
+#   --sandbox-only   install only bubblewrap (what `make test-fast` needs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+if ! command -v bwrap >/dev/null 2>&1; then
+  echo "Installing bubblewrap (the grading sandbox)..."
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq bubblewrap >/dev/null
+fi
+[ "${1:-}" = "--sandbox-only" ] && exit 0
 if ! command -v chromium >/dev/null 2>&1; then
   echo "Installing Debian's chromium for the browser tests..."
-  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi

@@ -1,50 +1,43 @@
-"""Shared pytest configuration and browser fixtures.
+"""Shared pytest configuration and browser fixtures (helpers live in ``_support.py``).
 
-Browser tests drive Debian's chromium (``/usr/bin/chromium``) through Playwright, never a browser
-that Playwright downloads, and block every request that does not go to localhost.
+Browser tests drive Debian's chromium through Playwright, never a browser that Playwright
+downloads, and block every request that does not go to localhost. One chromium serves the
+whole session; axe-core is required wherever browser tests run.
+
+Tests that use the ``built_book`` fixture are marked ``book`` automatically, so
+``make test-fast`` (``-m "not browser and not slow and not book"``) never needs ``_build``.
+``make test`` runs the suite on two workers (pytest-xdist, one file per worker at a time, so a
+notebook's cells and a module's fixtures stay together).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _support import AXE, BUILT_BOOK, CHROMIUM_ARGS, find_chromium, serve_directory
 
 # Fixture notebooks are inputs to tests, not chapters: nbval must not collect them.
 collect_ignore_glob = ["fixtures/*", "fixtures/**/*"]
 
-REPO = Path(__file__).resolve().parent.parent
-BUILT_BOOK = REPO / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve_directory(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve ``root`` on a free localhost port; return the server and its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "built_book" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.book)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # In parallel runs (make test: -n 2 --dist loadfile) the files holding slow tests go
+        # first, so the longest one (the Binder environment) overlaps the rest of the suite.
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(scope="session")
 def built_book() -> Path:
     """The book built by ``make book`` (``make test`` builds it first)."""
     if not (BUILT_BOOK / "index.html").exists():
-        pytest.fail("_build/html is missing: run 'make book' (make test does) before the browser tests")
+        pytest.fail("_build/html is missing: run 'make book' (make test does) before these tests")
     return BUILT_BOOK
 
 
@@ -53,30 +46,26 @@ def book_url(built_book: Path) -> Iterator[str]:
     server, url = serve_directory(built_book)
     yield url
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="session")
 def chromium():
-    """A headless Debian chromium driven by Playwright."""
-    if not shutil.which("chromium") and not Path(CHROMIUM).exists():
+    """A headless Debian chromium driven by Playwright, shared by the whole session."""
+    executable = find_chromium()
+    if executable is None:
         pytest.fail("chromium is not installed: run 'make browser-deps' (make test does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
-def offline_context(browser, allowed_prefix: str):
-    """A browser context in which every request outside ``allowed_prefix`` is aborted."""
-    context = browser.new_context()
-
-    def route(route):
-        if route.request.url.startswith(allowed_prefix) or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", route)
-    return context
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script; a browser test run without it fails instead of skipping the audit."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run 'make browser-deps' (make test does)")
+    return AXE.read_text(encoding="utf-8")

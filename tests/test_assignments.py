@@ -27,6 +27,7 @@ from coursekit.assignments import (
     _answers,
     _markdown,
     _names,
+    _roster,
     assign,
     build_edition,
     grade,
@@ -69,7 +70,7 @@ def by_id(nb: nbformat.NotebookNode, item_id: str, role: str) -> list[int]:
 
 # -- doctests of the helper modules ---------------------------------------------------------
 
-@pytest.mark.parametrize("module", [_markdown, _names, _answers, transforms])
+@pytest.mark.parametrize("module", [_markdown, _names, _answers, _roster, transforms])
 def test_doctests(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
@@ -187,6 +188,36 @@ def test_answers_round_trip_without_pickle() -> None:
     assert isinstance(_answers.decode(_answers.encode(object())), _answers.Unreadable)
 
 
+def test_pandas_answers_keep_their_dtypes() -> None:
+    """An honest answer with durations, dates, time zones or categories survives the trip."""
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"country": ["A", "B"], "gap": pd.to_timedelta([1, None], unit="D"),
+         "day": pd.to_datetime(["1992-01-01", "1994-03-05"]),
+         "local": pd.to_datetime(["1992-01-01", "1994-03-05"]).tz_localize("Asia/Almaty"),
+         "share": [0.5, np.nan], "kind": pd.Categorical(["x", "y"])},
+        index=pd.Index([10, 20], name="row"))
+    wire = json.loads(json.dumps(_answers.encode(frame)))
+    pd.testing.assert_frame_equal(_answers.decode(wire), frame)
+    series = pd.Series([3, 5], index=["A", "B"], name="visits")
+    pd.testing.assert_series_equal(_answers.decode(_answers.encode(series)), series)
+    multi = pd.DataFrame({"v": [1, 2]},
+                         index=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)], names=["x", "y"]))
+    pd.testing.assert_frame_equal(_answers.decode(_answers.encode(multi)), multi)
+
+
+@pytest.mark.parametrize("damaged", [
+    {"$": "dataframe", "v": {"columns": [1]}}, {"$": "list", "v": 5},
+    {"$": "dict", "v": [[[1, [2]], 3]]}, {"$": "series", "v": None},
+    {"$": "dataframe", "v": {"columns": ["a"], "data": [{"dtype": "timedelta64[zz]", "v": [1]}],
+                             "index": {"dtype": "int64", "v": [0]}, "index_names": [None]}},
+])
+def test_damaged_answers_are_unreadable_never_a_crash(damaged: dict) -> None:
+    assert isinstance(_answers.decode(damaged), _answers.Unreadable)
+
+
 # -- list ------------------------------------------------------------------------------------
 
 def test_list_items_of_the_fixture_book() -> None:
@@ -273,7 +304,7 @@ def test_assign_snapshots_the_bank_and_needs_it_for_assessed_items(tmp_path: Pat
         assert (tmp_path / "hw" / "instructor" / "bank" / f"{chapter}.yml").read_text() == (
             bank / f"{chapter}.yml").read_text()
     assessed = {i["id"] for i in manifest["items"] if i["assessed"]}
-    assert assessed == {"ch98-q-1", "ch98-q-3", "ch99-q-1"}
+    assert assessed == {"ch98-ex-2", "ch98-q-1", "ch98-q-3", "ch99-q-1"}
     key = (tmp_path / "hw" / "instructor" / "key.md").read_text()
     assert "quokkaberry" in key and "GRADED-EXPL-99-1" in key and "assessed)" in key
     _assert_clean(list((tmp_path / "hw").glob("*.ipynb")), GRADED_STRINGS)
@@ -566,3 +597,93 @@ def test_check_records_answers_while_grading(tmp_path: Path, monkeypatch: pytest
     monkeypatch.delenv("COURSEKIT_GRADE_LOG")
     assert assignments.check("ch98-ex-3", 10) is True
     assert "ch98-ex-3: Correct." in capsys.readouterr().out
+
+
+def test_grade_in_parallel_gives_the_same_csv(submissions: tuple[Path, Path],
+                                              tmp_path: Path) -> None:
+    hw, subs = submissions
+    grade(subs, hw, tmp_path / "j2", jobs=2)
+    assert (tmp_path / "j2" / "grades.csv").read_text() == EXPECTED_CSV
+
+
+def test_grade_records_each_student_and_resumes(submissions: tuple[Path, Path],
+                                                tmp_path: Path) -> None:
+    hw, subs = submissions
+    out = tmp_path / "g"
+    grade(subs, hw, out, execute_code=False)
+    first = (out / "grades.csv").read_text()
+    assert len(list((out / ".progress").glob("*.json"))) == 5
+    assert (out / ".coursekit-output").is_file()
+    with pytest.raises(OutputExistsError, match="pass --resume to finish that run"):
+        grade(subs, hw, out, execute_code=False)
+    nb = read(subs / "bob" / CH98.name)
+    fill(nb, "ch98-ex-3", "total = 10")
+    save(nb, subs / "bob" / CH98.name)
+    report = grade(subs, hw, out, execute_code=False, resume=True)
+    assert sorted(report.resumed) == ["alice", "carol", "dave", "erin"]
+    rows = list(csv.DictReader(io.StringIO((out / "grades.csv").read_text())))
+    assert {(r["student"], r["item"]): r["points"] for r in rows}["bob", "ch98-ex-3"] == "2"
+    assert (out / "grades.csv").read_text().replace("bob,ch98-ex-3,2,2,Correct.",
+                                                    "bob,ch98-ex-3,0,2,Not quite.") == first
+
+
+def test_limits_must_be_positive(submissions: tuple[Path, Path], tmp_path: Path) -> None:
+    hw, subs = submissions
+    for kwargs, flag in (({"timeout": 0}, "--timeout"), ({"timeout": -5}, "--timeout"),
+                         ({"jobs": 0}, "-j/--jobs")):
+        with pytest.raises(ValueError, match=f"{flag} must be a positive whole number"):
+            grade(subs, hw, tmp_path / "g", **kwargs)
+    assert not (tmp_path / "g").exists()
+    for out in (subs / "grades", hw, subs):
+        with pytest.raises(ValueError, match="choose a"):
+            grade(subs, hw, out, execute_code=False)
+    assert not (subs / "grades").exists()
+
+
+def test_grade_refuses_to_run_code_without_a_sandbox(submissions: tuple[Path, Path],
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from coursekit.assignments import _sandbox
+
+    hw, subs = submissions
+    monkeypatch.setattr(_sandbox, "_bwrap", lambda: None)
+    with pytest.raises(RuntimeError, match=r"bubblewrap \(bwrap\) is not installed.*"
+                                           r"--unsafe-no-sandbox"):
+        grade(subs, hw, tmp_path / "g")
+    assert not (tmp_path / "g").exists()
+    grade(subs, hw, tmp_path / "n", execute_code=False)  # nothing runs: no sandbox needed
+    only = tmp_path / "one"
+    shutil.copytree(subs / "alice", only / "alice")
+    grade(only, hw, tmp_path / "u", unsafe_no_sandbox=True)
+    assert "alice,ch98-ex-2,3,3,Correct." in (tmp_path / "u" / "grades.csv").read_text()
+
+
+def test_outputs_never_replace_what_coursekit_did_not_make(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    from coursekit.assignments import _edition
+
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURE, book)
+    monkeypatch.chdir(book)
+    for out in (book, tmp_path, Path.home(), Path("/")):
+        with pytest.raises(ValueError, match="refusing to write into"):
+            build_edition("student", out, book=book, force=True)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("years of work")
+    with pytest.raises(ValueError, match="was not made by coursekit"):
+        build_edition("student", mine, book=book, force=True)
+    with pytest.raises(ValueError, match="was not made by coursekit"):
+        assign(mine, chapters=["ch99"], book=book, force=True)
+    assert (mine / "thesis.tex").read_text() == "years of work"
+    # a marked folder is replaced whole, and the new one is marked too
+    html = tmp_path / "html"
+    html.mkdir()
+    (html / "index.html").write_text("new")
+    made = tmp_path / "made"
+    assign(made, chapters=["ch99"], book=book)
+    assert (made / ".coursekit-output").is_file()
+    _edition._replace(made, html)
+    assert sorted(p.name for p in made.iterdir()) == [".coursekit-output", "index.html"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -48,7 +48,7 @@ def test_list_table(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert lines[0].split() == ["id", "chapter", "kind", "auto-gradable", "assessed", "points"]
     assert lines[1].split() == ["ch98-ex-1", "ch98", "close-reading", "no", "no", "2"]
-    assert lines[-1] == ("9 items, 15 points (12 auto-gradable); 3 assessed (keys in the "
+    assert lines[-1] == ("9 items, 15 points (12 auto-gradable); 4 assessed (keys in the "
                          "instructor bank), the rest practice")
 
 
@@ -81,7 +81,7 @@ def test_assign_then_grade_without_executing(capsys: pytest.CaptureFixture[str],
         "amir,ch99-q-1,0.5,1,Partly correct (50%).\n")
     code, _, err = run(capsys, "grade", tmp_path / "in", "--assignment", hw,
                        "--out", tmp_path / "grades", "--no-execute")
-    assert code == 1 and "grades.csv already exist; pass --force to overwrite" in err
+    assert code == 1 and "grades.csv already exist; pass --resume to finish that run or --force" in err
 
 
 def test_errors_are_one_line_messages(capsys: pytest.CaptureFixture[str],
@@ -123,3 +123,47 @@ def test_console_script_is_installed() -> None:
     done = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True)
     for command in ("list", "assign", "grade", "edition", "check"):
         assert command in done.stdout
+
+
+def test_grade_limits_must_be_positive(capsys: pytest.CaptureFixture[str],
+                                       tmp_path: Path) -> None:
+    for flag in ("--timeout", "--notebook-timeout", "--memory-mb", "--max-procs",
+                 "--max-output-mb", "-j"):
+        for value in ("0", "-3"):
+            with pytest.raises(SystemExit) as exit_info:
+                main(["grade", str(tmp_path), "--assignment", str(tmp_path), "--out",
+                      str(tmp_path / "g"), flag, value])
+            assert exit_info.value.code == 2
+            assert f"must be positive, got {int(value)}" in capsys.readouterr().err
+    assert not (tmp_path / "g").exists()
+
+
+def test_edition_out_at_the_book_root_is_refused(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURE, book)
+    monkeypatch.chdir(book)
+    before = sorted(p.relative_to(book) for p in book.rglob("*"))
+    for out in (".", "..", str(Path.home())):
+        code, _, err = run(capsys, "edition", "student", "--out", out, "--force")
+        assert code == 1 and "refusing to write into" in err, err
+    assert sorted(p.relative_to(book) for p in book.rglob("*")) == before
+
+
+def test_grade_unsafe_flag_is_explained(capsys: pytest.CaptureFixture[str],
+                                        tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from coursekit.assignments import _sandbox
+
+    hw = tmp_path / "hw"
+    run(capsys, "assign", "--book", FIXTURE, "--items", "ch99-ex-1", "--out", hw, "--name", "hw")
+    (tmp_path / "in" / "amir").mkdir(parents=True)
+    shutil.copy(hw / "hw.ipynb", tmp_path / "in" / "amir" / "hw.ipynb")
+    monkeypatch.setattr(_sandbox, "_bwrap", lambda: None)
+    code, _, err = run(capsys, "grade", tmp_path / "in", "--assignment", hw,
+                       "--out", tmp_path / "g")
+    assert code == 1
+    assert "cannot run student code safely here: bubblewrap (bwrap) is not installed" in err
+    assert "--unsafe-no-sandbox" in err
+    assert not (tmp_path / "g").exists()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import json
 import shutil
@@ -13,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from _support import read_rows, write_rows
 
 from coursekit import data
 from coursekit._resources import resource_path
@@ -22,16 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 TABLES = [n for n in data.names() if n != "boundaries"]
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+_rows, _write_rows = read_rows, write_rows
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,9 +312,9 @@ def test_validate_reports_only_the_planted_faults(broken_problems):
         ("data/memberships.csv", 7)}
 
 
-def test_problem_text_names_file_row_and_column():
+def test_problem_text_names_file_row_and_field():
     text = str(data.Problem("data/places.csv", 5, "lat", "a number from 30 to 56"))
-    assert text == "data/places.csv, row 5 (line 6), column 'lat': a number from 30 to 56"
+    assert text == "data/places.csv, row 5 (line 6), field 'lat': a number from 30 to 56"
 
 
 def test_load_error_names_file_row_column_and_expectation(broken):
@@ -346,7 +337,7 @@ def test_load_rejects_an_enum_value_outside_the_schema(tmp_path):
 def test_main_exit_codes(broken, capsys):
     assert data.main(["--root", str(broken)]) == 1
     out = capsys.readouterr().out
-    assert "data/places.csv, row 5 (line 6), column 'lat'" in out
+    assert "data/places.csv, row 5 (line 6), field 'lat'" in out
     assert "data package valid" not in out
 
 

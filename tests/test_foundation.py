@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import tomllib
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -91,6 +92,18 @@ def test_import_coursekit_is_light():
     assert out.stdout.strip() == "[]"
 
 
+def test_validate_says_how_to_get_frictionless(monkeypatch):
+    """frictionless is an optional dependency (extra 'check'); without it data.validate() says
+    how to install it instead of failing with a bare ModuleNotFoundError."""
+    from coursekit import data
+
+    monkeypatch.setitem(sys.modules, "frictionless", None)  # as if it were not installed
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'coursekit\[check\]'"):
+        data.validate()
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert any(req.startswith("frictionless") for req in extras["check"])
+
+
 @pytest.mark.slow
 def test_wheel_carries_package_data(tmp_path: Path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w",
@@ -103,7 +116,7 @@ def test_wheel_carries_package_data(tmp_path: Path):
     expected |= {"coursekit/_seeds/quoted.json", "coursekit/_seeds/rashidov-2005.txt"}
     expected |= {f"coursekit/_quizzes/{p.name}" for p in (REPO / "chapters/quizzes").glob("*.yml")}
     expected |= {f"coursekit/{p.relative_to(REPO / 'src/coursekit')}"
-                 for p in (REPO / "src/coursekit").rglob("*") if p.suffix in {".js", ".css", ".json"}}
+                 for p in (REPO / "src/coursekit").rglob("*") if p.suffix in {".js", ".css", ".json", ".j2"}}
     assert expected - names == set()
 
 

@@ -14,9 +14,12 @@ from pathlib import Path
 import folium
 import pandas as pd
 import pytest
+from _support import raw_html, sample_maps, sphinx_project
 
 from coursekit import data, maps, sources
 from coursekit._resources import resource_path
+from coursekit.errors import CoursekitError, InputError
+from coursekit.maps import _assets, _book, _places
 from coursekit.sphinxext import external_assets, load_cdn_map, rewrite_html
 
 REPO = Path(__file__).resolve().parent.parent
@@ -94,17 +97,6 @@ def test_fergana_enclaves_survive_simplification(iso3: str, lon: float, lat: flo
 # --------------------------------------------------------------------------- the CourseMap contract
 
 
-def sample_maps() -> dict[str, maps.CourseMap]:
-    """One map of every kind; the browser test draws the same set."""
-    return {
-        "installations": maps.installations_map(),
-        "installations-2004": maps.installations_map(2004),
-        "membership": maps.membership_map("csto", ["2003-01-01", "2013-01-01"]),
-        "events": maps.events_map(),
-        "route": maps.route_map("northern-route"),
-    }
-
-
 @pytest.fixture(scope="module")
 def all_maps() -> dict[str, maps.CourseMap]:
     return sample_maps()
@@ -146,19 +138,68 @@ def test_iframe_title_text_alternative_and_assets(all_maps, name: str):
     assert html.escape(first) in page.split("<details", 1)[1]
     assert first in str(m) and m.title in str(m)
     document = srcdoc(m)
-    # only Leaflet and jQuery, from folium's usual CDN (rewritten for the book by sphinxext)
-    assert sorted(external_assets(document)) == sorted(
-        [maps.LEAFLET_JS, maps.JQUERY_JS, maps.LEAFLET_CSS]
-    )
+    # self-contained (a notebook's srcdoc iframe cannot fetch relative files): Leaflet, its
+    # stylesheet, jQuery and the outlines are inlined from vendor/, nothing is fetched but tiles
+    assert external_assets(document) == []
+    inlined = re.findall(r'<(script|style) data-coursekit-asset="([^"]+)">', document)
+    assert sorted(name for _, name in inlined) == sorted(_assets.ASSETS)
+    assert _vendored_text("leaflet.js") in document and _vendored_text("jquery.js") in document
     assert "bootstrap" not in document.lower() and "awesome" not in document.lower()
     assert "tile.openstreetmap.org" in document
-    # the country outlines are embedded, so the map is legible without tiles
+    # the country outlines are embedded once, so the map is legible without tiles
     assert '"iso3":"KGZ"' in document and '"name":"Kyrgyzstan"' in document
+    assert document.count('"iso3":"KGZ"') == 1
+    assert f"_add(window.{_assets.OUTLINES_GLOBAL});" in document
+
+
+def _vendored_text(name: str) -> str:
+    """The vendored file without its source-map comment (which the inlined copy drops)."""
+    text = (VENDOR / CDN[_assets.ASSETS[name]]).read_text(encoding="utf-8")
+    return re.split(r"/[/*]# sourceMappingURL", text)[0].strip()
+
+
+@pytest.mark.parametrize("name", ["installations", "membership", "events", "route"])
+def test_book_pages_share_the_assets_and_load_maps_lazily(all_maps, name: str):
+    page = all_maps[name]._repr_html_()
+    out = _book.rewrite_page(page, CDN, lambda rel: "../" + rel)
+    assert "srcdoc=" not in out.replace("data-coursekit-srcdoc=", "")
+    document = html.unescape(re.search(r'data-coursekit-srcdoc="([^"]*)"', out)[1])
+    assert "data-coursekit-asset" not in document and '"iso3":"KGZ"' not in document
+    scripts = re.findall(r'<script src="([^"]+)"></script>', document)
+    assert scripts == ["../leaflet-1.9.3/leaflet.js", "../jquery-3.7.1/jquery.min.js",
+                       "../_static/coursekit-maps/coursekit-outlines.js"]
+    assert '<link rel="stylesheet" href="../leaflet-1.9.3/leaflet.css"/>' in document
+    # the rest of the document is untouched: the map's own script reads the shared outlines
+    assert document.split("</head>", 1)[1] == srcdoc(all_maps[name]).split("</head>", 1)[1]
+    assert out.endswith('<script src="../_static/coursekit-maps/lazy.js"></script>\n')
+    assert len(out) < len(page) / 5
+    assert external_assets(out) == []
+
+
+def test_book_rewrite_leaves_pages_without_maps_and_names_unknown_assets():
+    page = _folium_page()  # a plain folium map is not a coursekit map: left alone
+    assert _book.rewrite_page(page, CDN, lambda rel: rel) == page
+    with pytest.raises(KeyError, match=r"'leaflet\.js' has no shared copy"):
+        _assets.share('<script data-coursekit-asset="leaflet.js">x</script>', {})
+    with pytest.raises(ValueError, match=r"closing </script>"):
+        _assets._inline("x.js", "var a = '</script>';")
+
+
+def test_shared_outlines_file_is_the_drawn_collection(tmp_path: Path):
+    _book.write_static(tmp_path)
+    text = (tmp_path / _book.STATIC / _assets.OUTLINES).read_text(encoding="utf-8")
+    prefix = f"window.{_assets.OUTLINES_GLOBAL}="
+    assert text.startswith(prefix) and text.endswith(";\n")
+    collection = json.loads(text[len(prefix):-2])
+    assert [f["id"] for f in collection["features"]] == [
+        f["properties"]["iso3"] for f in maps.boundaries()["features"]]
+    assert (tmp_path / _book.STATIC / _book.LAZY).read_text().count("IntersectionObserver") >= 2
 
 
 def test_tiles_can_be_switched_off():
     document = maps.route_map("northern-route", tiles=None).render()
-    assert "tileLayer" not in document and '"iso3":"TJK"' in document
+    body = document.split("</head>", 1)[1]  # the map itself, after the inlined libraries
+    assert "tileLayer" not in body and "openstreetmap" not in document and '"iso3":"TJK"' in document
 
 
 # --------------------------------------------------------------------------- installations
@@ -216,7 +257,7 @@ def test_membership_map_colours_members_on_each_date():
     for d in dates:
         expected = sorted(data.members("csto", d))
         assert sorted(m.table.loc[m.table[d] == "member", "iso3"]) == expected
-    document = m.render()
+    document = m.render().split("</head>", 1)[1]  # the map, without the inlined libraries
     # one radio button per date restyles the outlines; the first date is drawn
     assert document.count("baselayerchange") == 1
     for d in dates:
@@ -275,9 +316,43 @@ def test_route_map_quotes_the_source_and_is_schematic():
 
 
 def test_route_quotes_are_checked(monkeypatch):
-    text = maps._routes_text().replace("gradually increased", "greatly increased")
-    monkeypatch.setattr(maps, "_routes_text", lambda: text)
-    with pytest.raises(sources.PassageNotFound):
+    text = _places._routes_text().replace("gradually increased", "greatly increased")
+    monkeypatch.setattr(_places, "_routes_text", lambda: text)
+    with pytest.raises(sources.PassageNotFound, match="greatly increased"):
+        maps.routes()
+
+
+def test_route_without_stages_names_file_line_route_and_field(monkeypatch):
+    """Before the schema, this was a bare ``KeyError: 'stages'`` from deep inside routes()."""
+    text = _places._routes_text()
+    start = text.index("    stages:")
+    end = text.index("    hubs:")
+    monkeypatch.setattr(_places, "_routes_text", lambda: text[:start] + text[end:])
+    with pytest.raises(maps.MapInputError) as error:
+        maps.route_map("northern-route")
+    message = str(error.value)
+    assert message.startswith("data/routes.yml, line 10, item 'northern-route', field 'stages': ")
+    assert "'stages' is a required property" in message
+    assert isinstance(error.value, ValueError) and isinstance(error.value, CoursekitError)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (("countries: [AFG]", "countries: [Afghanistan]"), "field 'stages[0].countries[0]'"),
+        (("  - place_id: osh\n", "  - place_id: osh\n        where: Osh\n"),
+         "line {line}, item 'northern-route', field 'hubs[1].where'"),
+        (("    quotes:\n", "    quotes: []\n    old_quotes:\n"), "field 'old_quotes'"),
+    ],
+)
+def test_route_file_structure_faults_are_located(monkeypatch, change: tuple[str, str], where: str):
+    text = _places._routes_text()
+    assert change[0] in text
+    changed = text.replace(change[0], change[1], 1)
+    monkeypatch.setattr(_places, "_routes_text", lambda: changed)
+    # the line of the inserted text's last line, counted in the changed file
+    line = changed[: changed.index(change[1]) + len(change[1].rstrip("\n"))].count("\n") + 1
+    with pytest.raises(maps.MapInputError, match=re.escape(where.format(line=line))):
         maps.routes()
 
 
@@ -304,11 +379,35 @@ def test_bad_input_names_the_value_and_the_choices(call, words: list[str]):
         assert word in str(error.value)
 
 
+def test_bad_tiles_name_the_argument_and_leave_folium_alone():
+    """A bad ``tiles=`` used to leave branca's id generator patched (and its lock held) for as
+    long as the traceback lived: later, unrelated folium maps got coursekit's derived ids."""
+    with pytest.raises(maps.MapInputError, match=r"tiles='Stamen Terrain'.*tiles=None") as error:
+        maps.route_map("northern-route", tiles="Stamen Terrain")
+    assert isinstance(error.value, InputError) and isinstance(error.value, ValueError)
+    # the traceback is still alive here (``error``); folium must be untouched all the same
+    first, second = folium.Map()._id, folium.Map()._id
+    assert re.fullmatch(r"[0-9a-f]{32}", first) and re.fullmatch(r"[0-9a-f]{32}", second)
+    assert first[:20] != second[:20], "folium ids are random again, not derived from one key"
+    # and the next map still gets its stable ids
+    assert maps.route_map("northern-route", tiles=None).render() == maps.route_map(
+        "northern-route", tiles=None).render()
+
+
+def test_render_leaves_the_map_as_it_was():
+    m = maps.route_map("northern-route")
+    root = m.folium.get_root()
+    before = [len(part._children) for part in (root, root.header, root.html, root.script)]
+    first = m.render()
+    assert [len(part._children) for part in (root, root.header, root.html, root.script)] == before
+    assert m.render() == first
+
+
 def test_place_without_coordinates_is_a_clear_error(monkeypatch):
     places = data.load("places").copy()
     places.loc[places["place_id"] == "kant", ["lat", "lon"]] = None
-    real = maps._load
-    monkeypatch.setattr(maps, "_load", lambda name: places if name == "places" else real(name))
+    real = _places.load
+    monkeypatch.setattr(_places, "load", lambda name: places if name == "places" else real(name))
     with pytest.raises(maps.MapInputError, match=r"installation 'kant'.*'kant'.*no coordinates"):
         maps.installations_map()
 
@@ -358,35 +457,16 @@ def test_cdn_map_comes_from_the_manifest(tmp_path: Path):
         load_cdn_map(tmp_path)
 
 
-def _sphinx_project(root: Path, pages: dict[str, str]) -> Path:
-    root.mkdir(parents=True)
-    (root / "conf.py").write_text(
-        "extensions = ['coursekit.sphinxext']\n"
-        "html_theme = 'basic'\n"
-        f"coursekit_vendor_dir = {str(VENDOR)!r}\n"
-        "exclude_patterns = ['_build']\n"
-    )
-    for name, body in pages.items():
-        path = root / f"{name}.rst"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body)
-    return root
-
-
-def _raw(fragment: str) -> str:
-    return ".. raw:: html\n\n" + "".join(f"   {line}\n" for line in fragment.splitlines()) + "\n"
-
-
 @pytest.mark.slow
 def test_sphinx_build_publishes_vendor_and_rewrites_per_page(tmp_path: Path):
     from sphinx.cmd.build import build_main
 
     fragment = folium.Map()._repr_html_()
-    _sphinx_project(
+    sphinx_project(
         tmp_path / "src",
         {
-            "index": "Home\n====\n\n.. toctree::\n\n   chapters/one\n\n" + _raw(fragment),
-            "chapters/one": "One\n===\n\n" + _raw(fragment),
+            "index": "Home\n====\n\n.. toctree::\n\n   chapters/one\n\n" + raw_html(fragment),
+            "chapters/one": "One\n===\n\n" + raw_html(fragment),
         },
     )
     out = tmp_path / "html"
@@ -404,9 +484,9 @@ def test_sphinx_build_publishes_vendor_and_rewrites_per_page(tmp_path: Path):
 def test_sphinx_build_warns_about_remaining_external_assets(tmp_path: Path):
     from sphinx.cmd.build import build_main
 
-    _sphinx_project(
+    sphinx_project(
         tmp_path / "src",
-        {"index": "Home\n====\n\n" + _raw('<script src="https://cdn.example.org/lib.js"></script>')},
+        {"index": "Home\n====\n\n" + raw_html('<script src="https://cdn.example.org/lib.js"></script>')},
     )
     out = tmp_path / "html"
     status = build_main(["-q", "-W", "-b", "html", str(tmp_path / "src"), str(out)])
@@ -416,3 +496,24 @@ def test_sphinx_build_warns_about_remaining_external_assets(tmp_path: Path):
     text = warnings.read_text()
     assert "index.rst: WARNING: index.html loads https://cdn.example.org/lib.js" in text
 
+
+
+@pytest.mark.slow
+def test_sphinx_build_publishes_the_shared_map_files(tmp_path: Path):
+    from sphinx.cmd.build import build_main
+
+    fragment = maps.route_map("northern-route")._repr_html_()
+    sphinx_project(tmp_path / "src", {
+        "index": "Home\n====\n\n.. toctree::\n\n   chapters/one\n",
+        "chapters/one": "One\n===\n\n" + raw_html(fragment) + raw_html(fragment),
+    })
+    out = tmp_path / "html"
+    assert build_main(["-q", "-W", "-b", "html", str(tmp_path / "src"), str(out)]) == 0
+    static = out / "_static" / "coursekit-maps"
+    assert (static / _assets.OUTLINES).read_text(encoding="utf-8") == _assets.outlines_js()
+    assert (static / "lazy.js").is_file()
+    chapter = (out / "chapters" / "one.html").read_text(encoding="utf-8")
+    assert chapter.count("data-coursekit-srcdoc=") == 2 and " srcdoc=" not in chapter
+    assert "src=&quot;../_static/coursekit-maps/coursekit-outlines.js&quot;" in chapter
+    assert chapter.count('<script src="../_static/coursekit-maps/lazy.js"></script>') == 1
+    assert "lazy.js" not in (out / "index.html").read_text(encoding="utf-8")

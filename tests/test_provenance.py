@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import shutil
 import subprocess
@@ -10,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _support import read_rows, write_rows
 
 from coursekit import data, provenance
 from coursekit._resources import resource_path
@@ -19,16 +19,7 @@ KINDS = ("official", "agency", "scholarly", "press", "reference-mirror")
 _ADDRESS = re.compile(r"https?://[^\s<>\"]+")
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+_rows, _write_rows = read_rows, write_rows
 
 
 def _registry(root: Path = DATA) -> list[dict[str, str]]:

@@ -1,25 +1,23 @@
 """The quiz front-end in headless Chromium, offline: every question type answered by mouse and
 by keyboard, wrong and right; two quizzes on one page; graded answers; dark mode; the browser's
-scores equal Python's. Screenshots go to /tmp/quiz-shots/."""
+scores equal Python's. Screenshots go to the test session's temporary folder (``quiz-shots``)."""
 
 from __future__ import annotations
 
 import json
-import shutil
+from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import REPO, serve_directory
+from _support import serve_directory
 
 from coursekit import quiz
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/quiz-shots")
-AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 FIXTURE = Path(__file__).parent / "fixtures" / "quiz" / "quizzes" / "ch09.yml"
-THEME_CSS = next(Path(p).parent for p in __import__("pydata_sphinx_theme").__path__) / (
-    "pydata_sphinx_theme/theme/pydata_sphinx_theme/static/styles/pydata-sphinx-theme.css")
+# The pydata theme's stylesheet, so the quiz is tested in the book's colours (light and dark).
+THEME_CSS = "theme/pydata_sphinx_theme/static/styles/pydata-sphinx-theme.css"
 
 PAGE = """<!DOCTYPE html>
 <html lang="en" data-theme="light"><head><meta charset="utf-8">
@@ -41,7 +39,10 @@ def quizzes() -> dict[str, quiz.Quiz]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, quizzes):
     root = tmp_path_factory.mktemp("quizpage")
-    shutil.copy(THEME_CSS, root / "theme.css")
+    css = resources.files("pydata_sphinx_theme").joinpath(THEME_CSS)
+    if not css.is_file():
+        pytest.fail(f"pydata_sphinx_theme has no {THEME_CSS}: has the theme's layout changed?")
+    (root / "theme.css").write_bytes(css.read_bytes())
     (root / "index.html").write_text(
         PAGE.format(demo=quizzes["demo"].html(), second=quizzes["ch09"].html()), "utf-8")
     server, url = serve_directory(root)
@@ -68,7 +69,6 @@ def page(chromium, site):
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.goto(f"{site}/index.html")
     pg.wait_for_selector("form.ck-quiz >> nth=1")
-    SHOTS.mkdir(exist_ok=True)
     yield pg
     assert blocked == [], f"requests left localhost: {blocked}"
     assert errors == [], errors
@@ -100,11 +100,21 @@ def check_by_keyboard(page) -> None:
     page.keyboard.press("Enter")
 
 
-def shot(page, qid, state):
-    question(page, qid).screenshot(path=str(SHOTS / f"{qid}-{state}.png"))
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("quiz-shots")
 
 
-def test_every_type_by_mouse_and_keyboard(page, quizzes):
+@pytest.fixture
+def shot(shots: Path):
+    """``shot(page, qid, state)`` saves a picture of one question."""
+    def take(page, qid: str, state: str) -> None:
+        question(page, qid).screenshot(path=str(shots / f"{qid}-{state}.png"))
+
+    return take
+
+
+def test_every_type_by_mouse_and_keyboard(page, quizzes, shot):
     # single choice: mouse (wrong), then arrow keys (right)
     q1 = question(page, "demo-q-1")
     q1.get_by_label("Tashkent, Uzbekistan").click()
@@ -220,7 +230,6 @@ def test_every_type_by_mouse_and_keyboard(page, quizzes):
     shot(page, "demo-q-8", "wrong")
     page.keyboard.press("Shift+Tab")  # back onto the checked radio
     page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowDown")
     check_by_keyboard(page)
     assert feedback(page, "demo-q-8").startswith("Correct. Yes: this sentence says")
     shot(page, "demo-q-8", "right")
@@ -238,7 +247,7 @@ def test_every_type_by_mouse_and_keyboard(page, quizzes):
     assert quiz.score(demo, events[-1]["responses"]).points == 8
 
 
-def test_second_quiz_graded_and_independent(page):
+def test_second_quiz_graded_and_independent(page, shot):
     q1 = question(page, "demo-q-1")
     q1.get_by_label("Kant, Kyrgyzstan").click()
     g1 = question(page, "ch09-q-1")
@@ -276,7 +285,7 @@ def _contrast(page, fg_selector: str, bg_selector: str) -> float:
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_theme_colours_and_accessibility(page, theme):
+def test_theme_colours_and_accessibility(page, theme, shot, shots: Path, axe_source: str):
     page.evaluate("(t) => { document.documentElement.dataset.theme = t; }", theme)
     for qid, label in (("demo-q-1", "Moscow, Russia"), ("demo-q-3", "True")):
         question(page, qid).get_by_label(label).click()
@@ -295,18 +304,17 @@ def test_theme_colours_and_accessibility(page, theme):
     # the coloured marks (✗ wrong, ✓ right) are graphics: 3:1
     assert _contrast(page, "fieldset[data-question='demo-q-1'] .ck-mark", ".ck-quiz") >= 3
     assert _contrast(page, "fieldset[data-question='demo-q-3'] .ck-mark", ".ck-quiz") >= 3
-    page.screenshot(path=str(SHOTS / f"page-{theme}.png"), full_page=True)
+    page.screenshot(path=str(shots / f"page-{theme}.png"), full_page=True)
     for qid in ("demo-q-1", "demo-q-6", "demo-q-7", "demo-q-8"):
         shot(page, qid, theme)
-    if AXE.exists():
-        page.add_script_tag(path=str(AXE))
-        found = page.evaluate("""async () => {
-            const r = await axe.run(document.querySelectorAll('.ck-quiz-root'));
-            return r.violations.map((v) => ({id: v.id, impact: v.impact,
-                nodes: v.nodes.map((n) => `${n.target} ${n.any.map((a) => a.message)}`)}));
-        }""")
-        serious = [v for v in found if v["impact"] in ("serious", "critical")]
-        assert serious == [], json.dumps(found)
+    page.add_script_tag(content=axe_source)
+    found = page.evaluate("""async () => {
+        const r = await axe.run(document.querySelectorAll('.ck-quiz-root'));
+        return r.violations.map((v) => ({id: v.id, impact: v.impact,
+            nodes: v.nodes.map((n) => `${n.target} ${n.any.map((a) => a.message)}`)}));
+    }""")
+    serious = [v for v in found if v["impact"] in ("serious", "critical")]
+    assert serious == [], json.dumps(found)
 
 
 def test_fallback_text_is_replaced_once_scripts_run(page):
@@ -314,3 +322,90 @@ def test_fallback_text_is_replaced_once_scripts_run(page):
     assert page.locator("form.ck-quiz").count() == 2
     assert page.locator("fieldset.ck-question").count() == 11
     assert page.locator("fieldset legend").count() == 11
+
+
+# ------------------------------------------------------------------ keeping and handing in
+BANK = FIXTURE.parent.parent / "bank"
+
+
+def test_answers_are_kept_downloaded_and_cleared(page, tmp_path):
+    """The fixture quiz ch09 (two assessed questions): answers survive a reload, the download
+    needs a name, is a valid response file and scores in Python; Clear asks first."""
+    import jsonschema
+
+    from coursekit.quiz.responses import SCHEMA_PATH, book_version
+
+    g1, g2 = question(page, "ch09-q-1"), question(page, "ch09-q-2")
+    g1.get_by_label("Right option").check()  # no Submit pressed: kept all the same
+    g2.get_by_label("Your answer (a number)").fill("15 %")
+    panel = page.locator("#ck-quiz-ch09 .ck-handin")
+    assert panel.get_attribute("role") == "group"
+    page.reload()
+    page.wait_for_selector("form.ck-quiz >> nth=1")
+    g1, g2 = question(page, "ch09-q-1"), question(page, "ch09-q-2")
+    assert g1.get_by_label("Right option").is_checked()
+    assert g2.get_by_label("Your answer (a number)").input_value() == "15 %"
+    status = panel.locator(".ck-handin-status")
+    assert status.inner_text().startswith("Your answers to 2 questions were kept")
+
+    # no name: nothing downloads, the name field says why and takes the focus
+    panel.get_by_role("button", name="Download my answers").click()
+    name = panel.get_by_label("Your name")
+    assert name.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("() => document.activeElement.classList.contains('ck-name')")
+    assert status.text_content() == "Type your name before you download your answers."
+    assert "ck-sr-only" in status.get_attribute("class")  # shown beside the field already
+    assert panel.locator(".ck-error").inner_text() == status.text_content()
+    page.keyboard.type("Иван Петров")
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name == "russia-in-central-asia-ch09-answers.json"
+    assert status.inner_text().startswith("Downloaded your answers to 2 questions")
+    payload = json.loads(saved.read_text(encoding="utf-8"))
+    jsonschema.validate(payload, json.loads(SCHEMA_PATH.read_text()))
+    fixture = quiz.load(FIXTURE)
+    assert payload["book_version"] == book_version(fixture)
+    assert payload["book_version"] == page.locator("#ck-quiz-ch09").get_attribute(
+        "data-book-version")
+    assert (payload["quiz"], payload["name"]) == ("ch09", "Иван Петров")
+    assert payload["responses"] == {"ch09-q-1": "b", "ch09-q-2": "15 %"}
+    assert quiz.score(quiz.load(FIXTURE, bank=BANK), saved).points == 3
+
+    # Clear: cancelled, nothing changes; confirmed, answers and name go, also after a reload
+    page.once("dialog", lambda d: d.dismiss())
+    panel.get_by_role("button", name="Clear my answers").click()
+    assert status.inner_text() == "Nothing was cleared."
+    assert g1.get_by_label("Right option").is_checked()
+    messages = []
+    page.once("dialog", lambda d: (messages.append(d.message), d.accept()))
+    panel.get_by_role("button", name="Clear my answers").focus()
+    page.keyboard.press("Enter")
+    assert messages and messages[0].startswith("Clear all your answers to “Fixture quiz ch09”")
+    assert status.inner_text() == "Cleared your answers and your name."
+    assert page.evaluate("() => document.activeElement.classList.contains('ck-clear')")
+    assert not g1.get_by_label("Right option").is_checked() and name.input_value() == ""
+    page.reload()
+    page.wait_for_selector("form.ck-quiz >> nth=1")
+    assert not question(page, "ch09-q-1").get_by_label("Right option").is_checked()
+    assert question(page, "ch09-q-2").get_by_label("Your answer (a number)").input_value() == ""
+
+
+def test_kept_answers_belong_to_one_version_of_the_book(page):
+    """Answers are keyed by course, book version and quiz: kept under another version of the
+    book, they are not filled in; under this version, they are."""
+    question(page, "ch09-q-1").get_by_label("Right option").check()
+    version = page.locator("#ck-quiz-ch09").get_attribute("data-book-version")
+    key = f"coursekit:russia-in-central-asia:{version}:ch09"
+    other = "coursekit:russia-in-central-asia:0.0.1+000000000000:ch09"
+    assert key in page.evaluate("() => Object.keys(localStorage)")
+    page.evaluate("([k, o]) => { localStorage.setItem(o, localStorage.getItem(k)); "
+                  "localStorage.removeItem(k); }", [key, other])
+    page.reload()
+    page.wait_for_selector("form.ck-quiz >> nth=1")
+    assert not question(page, "ch09-q-1").get_by_label("Right option").is_checked()
+    page.evaluate("([k, o]) => localStorage.setItem(k, localStorage.getItem(o))", [key, other])
+    page.reload()
+    page.wait_for_selector("form.ck-quiz >> nth=1")
+    assert question(page, "ch09-q-1").get_by_label("Right option").is_checked()

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from coursekit.errors import RunError
 from coursekit.sources import SOURCE_IDS, excerpt_calls, full_text_available
 from coursekit.sources._locate import _match
 from coursekit.sources._text import KIND_ANCHOR, _Block
@@ -115,7 +116,7 @@ def quoted_passages(quotations: list[Quotation]) -> dict[str, list[dict]]:
     """
     for sid in SOURCE_IDS:
         if not full_text_available(sid):
-            raise RuntimeError(f"the full text of {sid!r} is not present (seeds/{sid}.txt): run "
+            raise RunError(f"the full text of {sid!r} is not present (seeds/{sid}.txt): run "
                                "this in a clone of the course repository")
     spans: dict[tuple[str, str, int], list[tuple[int, int, str]]] = defaultdict(list)
     blocks: dict[tuple[str, str, int], _Block] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["resource_path", "write_atomic"]
+__all__ = ["read_csv_text", "resource_path", "write_atomic"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _REPO_ROOT = _PACKAGE_DIR.parent.parent
@@ -60,3 +60,17 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     else:
         tmp.write_text(content, encoding="utf-8")
     tmp.replace(path)
+
+
+def read_csv_text(path: Path, what: str) -> str:
+    """The text of the user's CSV file ``path`` (a BOM is dropped); a missing file or one that
+    is not UTF-8 raises an error naming ``path`` and ``what`` it should be."""
+    from coursekit.errors import InputError
+
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such {what} file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save the {what} as "
+                         "UTF-8 CSV") from None

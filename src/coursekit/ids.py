@@ -11,12 +11,14 @@ JSON Schemas of quiz and bank files repeat these patterns (JSON cannot import Py
 >>> parse("ch3-q-1")
 Traceback (most recent call last):
     ...
-ValueError: 'ch3-q-1' is not an item id; expected e.g. 'ch02-ex-2' or 'ch02-q-1'
+coursekit.errors.InputError: 'ch3-q-1' is not an item id; expected e.g. 'ch02-ex-2' or 'ch02-q-1'
 """
 
 from __future__ import annotations
 
 import re
+
+from coursekit.errors import InputError
 
 __all__ = [
     "CHAPTER_PATTERN",
@@ -58,10 +60,11 @@ ITEM_RE = re.compile(ITEM_PATTERN)
 
 
 def parse(item_id: str) -> tuple[str, str, int]:
-    """``(quiz, "q" or "ex", number)`` of ``item_id``; ``ValueError`` if it is not an id."""
+    """``(quiz, "q" or "ex", number)`` of ``item_id``; :class:`~coursekit.errors.InputError`
+    (a ``ValueError``) if it is not an id."""
     match = ITEM_RE.match(str(item_id))
     if not match:
-        raise ValueError(f"{item_id!r} is not an item id; expected e.g. 'ch02-ex-2' or "
+        raise InputError(f"{item_id!r} is not an item id; expected e.g. 'ch02-ex-2' or "
                          "'ch02-q-1'")
     return match[1], match[2], int(str(item_id).rsplit("-", 1)[1])
 

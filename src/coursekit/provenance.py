@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from coursekit.data import _PROVENANCE_PREFIXES, UnknownValue, _cell, load, names
+from coursekit._datapage import cell
+from coursekit.data import PROVENANCE_PREFIXES, UnknownValue, load, names
+from coursekit.errors import InputError
 
 __all__ = ["domain_of", "provenance_counts", "provenance_report", "source_kind",
            "web_source_fault", "web_sources_table"]
@@ -67,12 +69,12 @@ def source_kind(source: str, *, root: Path | str | None = None) -> str:
     >>> source_kind("CIS: Turkmenistan Reduces Ties — RFE/RL <https://www.rferl.org/a/1.html>")
     'agency'
 
-    Raises ``ValueError`` for text without a trailing address and :class:`UnknownValue` for a
-    domain that is not registered.
+    Raises :class:`~coursekit.errors.InputError` (a ``ValueError``) for text without a
+    trailing address and :class:`UnknownValue` for a domain that is not registered.
     """
     host = domain_of(source)
     if host is None:
-        raise ValueError(f"expected a page title followed by its <http(s)://address>; "
+        raise InputError(f"expected a page title followed by its <http(s)://address>; "
                          f"got {source!r}")
     registry = load("source_domains", root=root).to_dict("records")
     row = _lookup_domain(host, registry)
@@ -119,7 +121,7 @@ def provenance_report(root: Path | str | None = None) -> str:
 
 def web_sources_table(data: pd.DataFrame, root: Path | str | None) -> list[str]:
     """Markdown table of the distinct web sources a dataset cites, with each one's kind."""
-    cols = [p + "source" for p in _PROVENANCE_PREFIXES if p + "source_kind" in data.columns]
+    cols = [p + "source" for p in PROVENANCE_PREFIXES if p + "source_kind" in data.columns]
     used: dict[str, int] = {}
     for col in cols:
         web = data[data[col.removesuffix("source") + "source_kind"].astype(str) == "web"]
@@ -134,5 +136,5 @@ def web_sources_table(data: pd.DataFrame, root: Path | str | None) -> list[str]:
             kind = source_kind(src, root=root)
         except (ValueError, UnknownValue):
             kind = "unregistered"
-        out.append(f"| {_cell(src)} | {kind} | {n} |")
+        out.append(f"| {cell(src)} | {kind} | {n} |")
     return [*out, ""]

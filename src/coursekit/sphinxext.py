@@ -12,6 +12,8 @@ written this extension
 * publishes ``vendor/`` at the site root by adding it to ``html_extra_path`` (if not there);
 * after the build, removes the theme's offline and accessibility faults from every page
   (:func:`coursekit._pagefixes.fix_page`: the doubled Thebe settings, mislabelled buttons),
+  gives every SVG chart the minimum width that keeps its text 11 px high on a phone
+  (:func:`coursekit._pagefixes.size_charts`),
   and warns (``coursekit.offline``) about every remaining ``https://`` or ``//``
   script or stylesheet in a written page; with ``-W`` the build fails. Tile URLs are
   JavaScript strings, not tags, and are not affected.
@@ -32,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from coursekit._pagefixes import fix_page
+from coursekit._pagefixes import fix_page, size_charts
 from coursekit._resources import write_atomic
 
 __all__ = [
@@ -153,6 +155,20 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
     context["body"] = rewrite_html(body, cdn_map, lambda rel: pathto(rel, 1))
 
 
+def _svg_reader(page: Path, outdir: Path) -> Callable[[str], str | None]:
+    """Reads an image of ``page`` by its relative ``src``; None outside ``outdir`` or if absent."""
+
+    def read(src: str) -> str | None:
+        if "://" in src or src.startswith(("/", "data:")):
+            return None
+        path = (page.parent / src).resolve()
+        if not path.is_relative_to(outdir.resolve()) or not path.is_file():
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+
+    return read
+
+
 def _build_finished(app: Any, exception: Exception | None) -> None:
     from sphinx.util import logging
 
@@ -168,7 +184,7 @@ def _build_finished(app: Any, exception: Exception | None) -> None:
         docname = rel[: -len(".html")]
         location = docname if docname in app.env.all_docs else None
         html = page.read_text(encoding="utf-8", errors="replace")
-        fixed = fix_page(html)
+        fixed = size_charts(fix_page(html), _svg_reader(page, outdir))
         if fixed != html:
             write_atomic(page, fixed)
         for url in external_assets(fixed):
@@ -191,6 +207,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _build_finished)
+    # The maps' own part (shared outlines, lazy loading) lives with the maps.
+    app.setup_extension("coursekit.maps._book")
     from coursekit import __version__
 
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

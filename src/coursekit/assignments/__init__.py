@@ -5,7 +5,9 @@ Public API
 - :func:`check`: ``coursekit.quiz.check`` that records answers while grading.
 - :func:`list_items`: every exercise and quiz question of a book.
 - :func:`assign`: student notebooks, instructor key and ``manifest.json``.
-- :func:`grade`: ``grades.csv`` and per-student feedback.
+- :func:`grade`: ``grades.csv`` and per-student feedback; each notebook runs in a sandbox
+  bounded by :class:`Limits`.
+- :func:`merge_marks`, :func:`gradebook`: hand marks of written parts; one wide gradebook.
 - :func:`build_edition`: the student or instructor edition of the book.
 
 The notebook transforms are in :mod:`coursekit.assignments.transforms`; tag and metadata
@@ -24,19 +26,28 @@ from ._chapters import AuthoringError, Item, load_catalog
 from ._edition import build_edition
 from ._files import OutputExistsError
 from ._grade import GradeReport, grade, load_manifest
+from ._gradebook import GradebookReport, gradebook
+from ._marks import MarksReport
+from ._marks import merge as merge_marks
+from ._sandbox import Limits
 from .tags import GRADE_LOG_ENV
 
 __all__ = [
     "AuthoringError",
     "GradeReport",
+    "GradebookReport",
     "Item",
+    "Limits",
+    "MarksReport",
     "OutputExistsError",
     "assign",
     "build_edition",
     "check",
     "grade",
+    "gradebook",
     "list_items",
     "load_manifest",
+    "merge_marks",
 ]
 
 

@@ -43,9 +43,10 @@ def encode(value: Any, depth: int = 0) -> Any:
         return value if math.isfinite(value) else {"$": "float", "v": repr(value)}
     module = type(value).__module__.split(".")[0]
     if module == "pandas" and hasattr(value, "to_dict"):
-        kind = "dataframe" if hasattr(value, "columns") else "series"
-        frame = value if kind == "dataframe" else value.to_frame()
-        return {"$": kind, "v": json.loads(frame.to_json(orient="table", default_handler=str))}
+        try:
+            return _encode_pandas(value, depth)
+        except Exception as exc:  # an odd frame is an unreadable answer
+            return {"$": "unreadable", "v": f"pandas object ({type(exc).__name__})"}
     if module == "numpy" and hasattr(value, "tolist"):
         return encode(value.tolist(), depth + 1)
     if isinstance(value, list | tuple | set | frozenset):
@@ -77,15 +78,80 @@ def decode(data: Any) -> Any:
         if kind == "float":
             return float(value)
         if kind in ("dataframe", "series"):
-            import io
-
-            import pandas as pd
-
-            frame = pd.read_json(io.StringIO(json.dumps(value)), orient="table")
-            return frame if kind == "dataframe" else frame.iloc[:, 0]
-    except (TypeError, ValueError, KeyError, IndexError):
+            return _decode_pandas(kind, value)
+    except Exception:  # the data came from a student's kernel: never crash
         return Unreadable(f"damaged {kind}")
-    return Unreadable(str(value))
+    return Unreadable(str(value)[:200])
+
+
+def _encode_column(values: Any, depth: int) -> dict[str, Any]:
+    """One column (or index) as ``{"dtype", "v"}``: dates and durations as integer ticks."""
+    import numpy as np
+    import pandas as pd
+
+    dtype = values.dtype
+    tz = getattr(dtype, "tz", None)
+    if tz is not None:
+        values = values.tz_convert("UTC").tz_localize(None) if isinstance(values, pd.Index) \
+            else values.dt.tz_convert("UTC").dt.tz_localize(None)
+    array = np.asarray(values)
+    if array.dtype.kind in "mM":
+        return {"dtype": str(array.dtype), "tz": str(tz) if tz is not None else None,
+                "v": array.view("int64").tolist()}
+    return {"dtype": str(dtype), "v": [encode(v, depth + 1) for v in list(values)]}
+
+
+def _decode_column(data: dict[str, Any]) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    dtype = str(data["dtype"])
+    if dtype.startswith(("datetime64[", "timedelta64[")) and "," not in dtype:
+        column = pd.Series(np.array(data["v"], dtype="int64").view(dtype))
+        if data.get("tz"):
+            column = column.dt.tz_localize("UTC").dt.tz_convert(data["tz"])
+        return column
+    column = pd.Series([decode(v) for v in data["v"]], dtype=object)
+    try:
+        return column.astype(dtype)
+    except (TypeError, ValueError):
+        return column.infer_objects()
+
+
+def _encode_pandas(value: Any, depth: int) -> dict[str, Any]:
+    """A DataFrame or Series, column by column, keeping each column's dtype."""
+    kind = "dataframe" if hasattr(value, "columns") else "series"
+    frame = value if kind == "dataframe" else value.to_frame()
+    index = frame.index
+    return {"$": kind, "v": {
+        "columns": [encode(c, depth + 1) for c in frame.columns],
+        "data": [_encode_column(frame.iloc[:, i], depth) for i in range(frame.shape[1])],
+        "index": _encode_column(index, depth) if index.nlevels == 1 else
+        {"dtype": "object", "v": [encode(v, depth + 1) for v in index]},
+        "index_names": [encode(n, depth + 1) for n in index.names],
+        "name": encode(getattr(value, "name", None), depth + 1) if kind == "series" else None,
+    }}
+
+
+def _decode_pandas(kind: str, value: dict[str, Any]) -> Any:
+    import pandas as pd
+
+    columns = [_hashable(decode(c)) for c in value["columns"]]
+    data = [_decode_column(c) for c in value["data"]]
+    index_values = _decode_column(value["index"])
+    names = [_hashable(decode(n)) for n in value["index_names"]]
+    if len(names) > 1:
+        index = pd.MultiIndex.from_tuples([tuple(v) for v in index_values], names=names)
+    else:
+        index = pd.Index(index_values, name=names[0] if names else None)
+    frame = pd.DataFrame({i: column.to_numpy() if column.dtype == object else column.array
+                          for i, column in enumerate(data)}, index=index)
+    frame.columns = columns
+    if kind == "series":
+        series = frame.iloc[:, 0]
+        series.name = _hashable(decode(value.get("name")))
+        return series
+    return frame
 
 
 def _hashable(value: Any) -> Any:

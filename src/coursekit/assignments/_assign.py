@@ -21,9 +21,10 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from coursekit import __version__
+from coursekit.errors import InputError, RunError, UnknownName
 from coursekit.quiz.bank import find_leaks
 
-from . import _quizapi, transforms
+from . import _parts, _quizapi, transforms
 from ._chapters import Catalog, Chapter, Item, cell_info, load_catalog
 from ._files import Writer
 from .tags import (
@@ -58,7 +59,7 @@ def _parse_due(due: str | None) -> str | None:
     try:
         return dt.date.fromisoformat(due).isoformat()
     except ValueError:
-        raise ValueError(f"--due: expected a date like 2026-12-01, got {due!r}") from None
+        raise InputError(f"--due: expected a date like 2026-12-01, got {due!r}") from None
 
 
 def _select(catalog: Catalog, chapters: list[str] | None, items: list[str] | None) -> list[Item]:
@@ -74,7 +75,7 @@ def _select(catalog: Catalog, chapters: list[str] | None, items: list[str] | Non
         if item_id not in by_id:
             chapter = catalog.chapters.get(item_id.split("-")[0])
             known = ", ".join(i.id for i in chapter.items) if chapter else "none"
-            raise KeyError(f"--items: unknown item {item_id!r}; items of that chapter: {known}")
+            raise UnknownName(f"--items: unknown item {item_id!r}; items of that chapter: {known}")
         chosen.append(by_id[item_id])
     return chosen
 
@@ -89,12 +90,12 @@ def verify_student_notebook(nb: NotebookNode, name: str) -> None:
         tags = cell.get("metadata", {}).get("tags", [])
         if (cell_info(cell).get("role") == ROLE_SOLUTION or SOLUTION_TAG in tags
                 or TEACHING_NOTE in tags or cell.get("outputs")):
-            raise RuntimeError(f"{name}, cell {index}: solution, teaching note or output left in "
+            raise RunError(f"{name}, cell {index}: solution, teaching note or output left in "
                                "a student notebook (a transform is broken)")
     if transforms.solution_cells(nb):
-        raise RuntimeError(f"{name}: solution directive left in a student notebook")
+        raise RunError(f"{name}: solution directive left in a student notebook")
     if set(nb.metadata) - {"kernelspec", "language_info", COURSEKIT_KEY}:
-        raise RuntimeError(f"{name}: unexpected notebook metadata left in a student notebook")
+        raise RunError(f"{name}: unexpected notebook metadata left in a student notebook")
 
 
 def _verify_no_private(nb: NotebookNode, name: str, catalog: Catalog) -> None:
@@ -108,13 +109,19 @@ def _verify_no_private(nb: NotebookNode, name: str, catalog: Catalog) -> None:
                                     for c in catalog.chapters.values()], public=reading)
     if leaks:
         item_id, secret = leaks[0]
-        raise RuntimeError(f"{name}: private text of {item_id} (instructor bank) found in a "
+        raise RunError(f"{name}: private text of {item_id} (instructor bank) found in a "
                            f"student notebook: {secret!r:.80}")
 
 
+def _graded_by(item: Item) -> str:
+    if not item.parts:
+        return "yes" if item.auto else "by hand"
+    return ", ".join(f"{p.id}: {p.points:g} {'auto' if p.mode == _parts.AUTO else 'by hand'}"
+                     for p in item.parts)
+
+
 def _header(name: str, due: str | None, items: list[Item], chapters: list[Chapter]) -> NotebookNode:
-    rows = "\n".join(f"| `{i.id}` | {i.kind} | {i.points:g} | {'yes' if i.auto else 'by hand'} |"
-                     for i in items)
+    rows = "\n".join(f"| `{i.id}` | {i.kind} | {i.points:g} | {_graded_by(i)} |" for i in items)
     quiz_lines = []
     for chapter in chapters:
         ids = [i.id for i in items if i.chapter == chapter.id and i.source == "quiz"]
@@ -249,11 +256,11 @@ def assign(
         The manifest that was written.
     """
     if bool(chapters) == bool(items):
-        raise ValueError("give either chapters (--chapter) or items (--items), not both/neither")
+        raise InputError("give either chapters (--chapter) or items (--items), not both/neither")
     due = _parse_due(due)
     for item_id in items or []:
         if not ITEM_ID_RE.match(item_id):
-            raise ValueError(f"--items: {item_id!r} is not an item id like ch01-ex-2 or ch01-q-3")
+            raise InputError(f"--items: {item_id!r} is not an item id like ch01-ex-2 or ch01-q-3")
     wanted = list(dict.fromkeys(chapters or [i.split("-")[0] for i in items or []]))
     bank = Path(bank) if bank is not None else _quizapi.default_bank(Path(book))
     catalog = load_catalog(Path(book), wanted, bank)
@@ -261,12 +268,12 @@ def assign(
     for chapter in catalog.chapters.values():
         missing = [i for i in _quizapi.unkeyed(chapter.quiz) if i in {c.id for c in chosen}]
         if missing:
-            raise ValueError(f"assessed item(s) {', '.join(missing)} have no key: "
+            raise InputError(f"assessed item(s) {', '.join(missing)} have no key: "
                              + ("give the instructor bank with --bank PATH" if bank is None
                                 else f"{bank} has no entry for them"))
     name = name or "-".join(wanted)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
-        raise ValueError(f"--name: {name!r} must be letters, digits, '-', '_' or '.'")
+        raise InputError(f"--name: {name!r} must be letters, digits, '-', '_' or '.'")
     used = [catalog.chapters[c] for c in wanted]
     for item in chosen:
         if item.source == "quiz" and not _question(catalog.chapters[item.chapter], item.id).graded:
@@ -278,6 +285,7 @@ def assign(
     for chapter in used:
         log.info("transforming %s", chapter.path)
         student = transforms.run(chapter.nb, transforms.PIPELINE, chapter.path)
+        _parts.add_written_cells(student, [i for i in chosen if i.chapter == chapter.id])
         questions = [i.id for i in chosen if i.chapter == chapter.id and i.source == "quiz"]
         if questions:
             student.cells += _hand_in_cells(name, chapter.id, questions)
@@ -319,6 +327,8 @@ def assign(
         "notebooks": [{"file": f, "chapters": c} for f, c, _, _ in notebooks],
         "quizzes": quizzes,
         "banks": banks,
+        # where the bank came from: grade hides it (and the snapshot) from every sandbox
+        "bank_source": str(bank.resolve()) if bank is not None else None,
         "responses": {c.id: response_file(name, c.id) for c in used
                       if any(i.chapter == c.id and i.source == "quiz" for i in chosen)},
         "items": [i.as_dict() for i in chosen],

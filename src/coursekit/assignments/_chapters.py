@@ -9,7 +9,9 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from . import _quizapi
+from coursekit.errors import CoursekitError, InputError, UnknownName
+
+from . import _parts, _quizapi
 from .tags import (
     CHAPTER_FILE_RE,
     COURSEKIT_KEY,
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 
-class AuthoringError(ValueError):
+class AuthoringError(CoursekitError, ValueError):
     """A chapter or quiz breaks the authoring contract (CONTRIBUTING.md).
 
     The message names the file, the cell index and the exercise id where known.
@@ -65,11 +67,16 @@ class Item:
     source: str  # "notebook" or "quiz"
     #: Assessed (``graded: true`` in the quiz file): its key is in the instructor bank only.
     assessed: bool = False
+    #: Declared parts (``metadata.coursekit.parts``); empty: the exercise is one part.
+    parts: tuple[_parts.Part, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "chapter": self.chapter, "kind": self.kind,
+        data = {"id": self.id, "chapter": self.chapter, "kind": self.kind,
                 "points": self.points, "auto": self.auto, "source": self.source,
                 "assessed": self.assessed}
+        if self.parts:
+            data["parts"] = [p.as_dict() for p in self.parts]
+        return data
 
 
 @dataclass
@@ -106,7 +113,7 @@ class Catalog:
             if item.id == item_id:
                 return item
         known = ", ".join(i.id for i in self.items) or "none"
-        raise KeyError(f"unknown exercise or question {item_id!r}; known items: {known}")
+        raise UnknownName(f"unknown exercise or question {item_id!r}; known items: {known}")
 
 
 def read_notebook(path: Path) -> NotebookNode:
@@ -114,11 +121,11 @@ def read_notebook(path: Path) -> NotebookNode:
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several types for unreadable JSON
-        raise ValueError(f"{path}: not a readable Jupyter notebook ({exc})") from exc
+        raise InputError(f"{path}: not a readable Jupyter notebook ({exc})") from exc
     try:
         nbformat.validate(nb)
     except nbformat.ValidationError as exc:
-        raise ValueError(f"{path}: invalid notebook ({exc.message})") from exc
+        raise InputError(f"{path}: invalid notebook ({exc.message})") from exc
     return nb
 
 
@@ -161,6 +168,11 @@ def _validate_cell(path: Path, index: int, info: dict[str, Any], chapter_id: str
         if isinstance(points, bool) or not isinstance(points, int | float) or points < 0:
             problems.append(f"{where} ({item_id}): metadata.coursekit.points must be a "
                             f"non-negative number (got {points!r})")
+        if "parts" in info:
+            problems += _parts.validate_parts(info["parts"], points, f"{where} ({item_id})")
+    elif "parts" in info:
+        problems.append(f"{where} ({item_id}): metadata.coursekit.parts belongs on the "
+                        "exercise cell (role 'exercise')")
     return problems
 
 
@@ -197,10 +209,18 @@ def _chapter_items(chapter: Chapter) -> list[Item]:
     checks = chapter.check_ids
     assessed = set(_quizapi.assessed(chapter.quiz)) if chapter.quiz is not None else set()
     items = []
-    for item_id, (_, info) in exercises.items():
+    for item_id, (index, info) in exercises.items():
         auto = item_id in checks and ROLE_CHECK in roles[item_id]
+        parts = _parts.parse_parts(info.get("parts"))
+        if parts and auto != any(p.mode == _parts.AUTO for p in parts):
+            problems.append(f"{chapter.path}, cell {index} ({item_id}): metadata.coursekit.parts "
+                            + ("needs one 'auto' part: the exercise has a check"
+                               if auto else "has an 'auto' part but the exercise has no check "
+                               "cell and checks: entry"))
         items.append(Item(item_id, chapter.id, info["kind"], float(info["points"]), auto,
-                          "notebook", item_id in assessed))
+                          "notebook", item_id in assessed, parts))
+    if problems:
+        raise AuthoringError("\n".join(problems))
     return items
 
 
@@ -218,7 +238,7 @@ def load_catalog(book: Path, chapters: list[str] | None = None,
     result: dict[str, Chapter] = {}
     for chapter_id in wanted:
         if chapter_id not in available:
-            raise KeyError(f"unknown chapter {chapter_id!r}; chapters in {book / 'chapters'}: "
+            raise UnknownName(f"unknown chapter {chapter_id!r}; chapters in {book / 'chapters'}: "
                            f"{', '.join(available) or 'none'}")
         path = available[chapter_id]
         quiz_path = book / "chapters" / "quizzes" / f"{chapter_id}.yml"

@@ -19,9 +19,10 @@ import nbformat
 import yaml
 
 from coursekit._resources import write_atomic
+from coursekit.errors import InputError, RunError
 
 from . import transforms
-from ._files import OutputExistsError
+from ._files import OutputExistsError, check_output_folder, has_marker, mark
 from ._markdown import rewrite_class_option
 from .tags import TEACHING_NOTE
 
@@ -103,7 +104,24 @@ def _scan(html_dir: Path, edition: str, solutions: str) -> None:
         text = page.read_text(encoding="utf-8", errors="replace")
         for pattern in patterns:
             if re.search(pattern, text):
-                raise RuntimeError(f"{page}: the student edition still contains {pattern!r}")
+                raise RunError(f"{page}: the student edition still contains {pattern!r}")
+
+
+def _replace(out: Path, html: Path) -> None:
+    """Put a marked copy of ``html`` at ``out``; an old ``out`` (checked to carry the marker)
+    is moved aside first and removed only once the new one is in place."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        shutil.copytree(html, staging / "new")
+        mark(staging / "new", "edition")
+        if out.exists():
+            if any(out.iterdir()) and not has_marker(out):
+                raise OutputExistsError(f"{out} was not made by coursekit; not replaced")
+            out.rename(staging / "old")
+        (staging / "new").rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def build_edition(
@@ -122,14 +140,15 @@ def build_edition(
     Students: teaching notes removed; solutions ``collapsed`` (dropdowns, code hidden) or
     ``removed`` (the ``assign`` transforms, plus sphinx-exercise ``hide_solutions``).
     Instructors: solutions open, teaching notes shown. ``strict`` passes ``-W -n
-    --keep-going``. Returns ``out``.
+    --keep-going``. Returns ``out``. ``out`` may not be the book, hold it, or be a home
+    folder; ``force`` replaces it only if coursekit made it (its marker file).
     """
     if edition not in EDITIONS:
-        raise ValueError(f"edition must be one of {', '.join(EDITIONS)}, got {edition!r}")
+        raise InputError(f"edition must be one of {', '.join(EDITIONS)}, got {edition!r}")
     if solutions not in SOLUTION_MODES:
-        raise ValueError(f"--solutions must be one of {', '.join(SOLUTION_MODES)}, "
+        raise InputError(f"--solutions must be one of {', '.join(SOLUTION_MODES)}, "
                          f"got {solutions!r}")
-    out = Path(out).resolve()
+    out = check_output_folder(out, [Path(book)], force=force)
     if out.exists() and any(out.iterdir()) and not force:
         raise OutputExistsError(f"{out} exists and is not empty; pass --force to replace it")
     tmp = Path(tempfile.mkdtemp(prefix=f"coursekit-{edition}-"))
@@ -148,14 +167,9 @@ def build_edition(
         if done.returncode != 0 or not (html / "index.html").exists():
             tail = "\n".join((done.stdout + done.stderr).splitlines()[-30:])
             keep_temp = True
-            raise RuntimeError(f"jupyter-book build failed (log: {build_log}):\n{tail}")
+            raise RunError(f"jupyter-book build failed (log: {build_log}):\n{tail}")
         _scan(html, edition, solutions)
-        staged = out.with_name(f".{out.name}.tmp")
-        shutil.rmtree(staged, ignore_errors=True)
-        shutil.copytree(html, staged)
-        if out.exists():
-            shutil.rmtree(out)
-        staged.rename(out)
+        _replace(out, html)
         return out
     finally:
         if not keep_temp:

@@ -1,9 +1,9 @@
 """Run a student notebook in a fresh kernel and collect what each cell passed to
-``coursekit.check``.
+``coursekit.check``. This runs *inside* the sandbox (see ``_runner``), never in the grader.
 
-The notebook runs in an empty temporary folder with a per-cell timeout. Answers come back as
-JSON lines through a file named by ``COURSEKIT_GRADE_LOG`` (see ``coursekit.check``); they
-are attributed to the cell that was running when they were written.
+Answers come back as JSON lines through a file named by ``COURSEKIT_GRADE_LOG`` (see
+``coursekit.check``); they are attributed to the cell that was running when they were
+written and passed on still encoded: only the grader decodes them.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from __future__ import annotations
 import copy
 import json
 import os
-import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
 
-from ._answers import decode
+from coursekit.errors import RunError
+
 from .tags import GRADE_LOG_ENV
 
-__all__ = ["PREAMBLE", "CellRun", "execute"]
+__all__ = ["MAX_RECORD_BYTES", "PREAMBLE", "execute"]
 
 #: Run (hidden) before the student's cells: whichever name the notebook uses
 #: (``coursekit.check``, ``coursekit.quiz.check``), the answer is recorded, not checked.
@@ -33,80 +33,82 @@ PREAMBLE = (
     "del _ck_quiz, _ck_record"
 )
 
-
-@dataclass
-class CellRun:
-    """What happened in one code cell: ``(item id, answer)`` pairs and the first error."""
-
-    records: list[tuple[str, Any]] = field(default_factory=list)
-    error: str | None = None
+#: At most this many bytes of the answers log are read per cell.
+MAX_RECORD_BYTES = 4_000_000
 
 
-def _read_new(log: Path, offset: int) -> tuple[list[tuple[str, Any]], int]:
+def _read_new(log: Path, offset: int) -> tuple[list[list[Any]], int]:
+    """``[item id, encoded answer]`` pairs appended to ``log`` since ``offset``."""
     if not log.exists():
         return [], offset
     with open(log, "rb") as handle:
         handle.seek(offset)
-        data = handle.read()
+        data = handle.read(MAX_RECORD_BYTES)
+        end = handle.seek(0, os.SEEK_END)
     records = []
     for line in data.decode("utf-8", errors="replace").splitlines():
         try:
             entry = json.loads(line)
-            records.append((str(entry["id"]), decode(entry["answer"])))
-        except (ValueError, KeyError, TypeError):
-            continue  # a student wrote to the log: ignore what we cannot read
-    return records, offset + len(data)
+            records.append([str(entry["id"]), entry["answer"]])
+        except (ValueError, KeyError, TypeError, RecursionError):
+            continue  # the student wrote to the log: ignore what we cannot read
+    return records, end
 
 
 def _first_error(cell: NotebookNode) -> str | None:
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
-            return f"{output.get('ename')}: {output.get('evalue')}"
+            return f"{output.get('ename')}: {str(output.get('evalue'))[:500]}"
     return None
 
 
-def execute(nb: NotebookNode, timeout: int = 60, kernel_name: str = "python3") -> dict[int, CellRun]:
-    """Run every code cell of ``nb`` (a copy) and return a :class:`CellRun` per cell index.
+def execute(nb: NotebookNode, workdir: Path, log: Path, timeout: int,
+            report: Callable[[dict[str, Any]], None], kernel_name: str = "python3") -> None:
+    """Run every code cell of ``nb`` (a copy) in ``workdir``; after each cell call ``report``
+    with ``{"cells": {index: {"records": [...], "error": ...}}, "stopped": reason|None}``.
 
-    Errors do not stop the run; a cell that runs longer than ``timeout`` seconds is
-    interrupted; if the kernel dies, later cells are reported as not run.
+    Errors do not stop the run. A cell that runs over ``timeout`` seconds stops it: the
+    kernel is killed (code that ignores interrupts cannot cost every later cell a timeout)
+    and the remaining cells are reported as not run; so are those after a kernel death.
     """
     from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     nb = copy.deepcopy(nb)
-    runs: dict[int, CellRun] = {}
-    with tempfile.TemporaryDirectory(prefix="coursekit-grade-") as tmp:
-        log = Path(tmp) / "answers.jsonl"
-        workdir = Path(tmp) / "work"
-        workdir.mkdir()
-        env = {**os.environ, GRADE_LOG_ENV: str(log)}
-        client = NotebookClient(
-            nb, timeout=timeout, kernel_name=kernel_name, allow_errors=True,
-            interrupt_on_timeout=True,
-            error_on_timeout={"ename": "Timeout", "evalue": f"cell ran over {timeout} s"},
-            resources={"metadata": {"path": str(workdir)}},
-        )
-        offset = 0
-        dead = None
-        with client.setup_kernel(env=env):
-            preamble = new_code_cell(PREAMBLE)
-            client.execute_cell(preamble, 0, store_history=False)
-            if _first_error(preamble):
-                raise RuntimeError("the grading kernel could not load coursekit: "
-                                   f"{_first_error(preamble)}")
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code":
-                    continue
-                if dead:
-                    runs[index] = CellRun(error=dead)
-                    continue
-                try:
-                    client.execute_cell(cell, index)
-                except DeadKernelError:
-                    dead = "not run: the kernel died in an earlier cell"
-                    runs[index] = CellRun(error="the kernel died while running this cell")
-                    continue
-                records, offset = _read_new(log, offset)
-                runs[index] = CellRun(records, _first_error(cell))
-    return runs
+    cells: dict[str, dict[str, Any]] = {}
+    state: dict[str, Any] = {"cells": cells, "stopped": None}
+    os.environ[GRADE_LOG_ENV] = str(log)
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, allow_errors=True,
+                            interrupt_on_timeout=False, shutdown_kernel="immediate",
+                            resources={"metadata": {"path": str(workdir)}})
+    offset = 0
+    # nbclient stores each executed cell at its index: the preamble gets a slot of its own.
+    nb.cells.insert(0, new_code_cell(PREAMBLE))
+    with client.setup_kernel(env=dict(os.environ)):
+        client.execute_cell(nb.cells[0], 0, store_history=False)
+        if _first_error(nb.cells[0]):
+            raise RunError("the grading kernel could not load coursekit: "
+                               f"{_first_error(nb.cells[0])}")
+        code = [i for i, c in enumerate(nb.cells[1:]) if c.cell_type == "code"]
+        for index in code:
+            cell = nb.cells[index + 1]
+            error = None
+            try:
+                client.execute_cell(cell, index + 1)
+            except CellTimeoutError:
+                error = f"timed out: the cell ran over the {timeout} s limit"
+                state["stopped"] = f"an earlier cell (cell {index}) timed out"
+            except DeadKernelError:
+                error = "the kernel died while running this cell"
+                state["stopped"] = f"the kernel died in an earlier cell (cell {index})"
+            records, offset = _read_new(log, offset)
+            cells[str(index)] = {"records": records, "error": error or _first_error(cell)}
+            cell.outputs = []  # only the answers and the first error leave the sandbox
+            if state["stopped"]:
+                for later in code[code.index(index) + 1:]:
+                    cells[str(later)] = {"records": [], "error": f"not run: {state['stopped']}"}
+            report(state)
+            if state["stopped"]:
+                break  # leaving the block kills the kernel (shutdown_kernel="immediate")
+    state["done"] = True
+    report(state)

@@ -1,51 +1,52 @@
 """``coursekit grade``: score submissions against an assignment's manifest.
 
-Design (see reference/instructor-guide.md):
+Design (see reference/instructor-guide.md, "Grading safely: the sandbox"):
 
-- Items are found by ``metadata.coursekit.id``, never by position.
-- Data tasks: by default each notebook runs in a fresh kernel (nbclient, empty temporary
-  folder, per-cell timeout). ``coursekit.check`` only *records* the answer there; the grader
-  scores it in its own process with the quiz snapshot in ``instructor/quizzes/``. Without
-  ``execute`` the answer is read from a literal assignment (``answer = 42``) and nothing runs.
-- Quiz questions: from the JSON files that ``quiz.save(...)`` writes, scored with
-  ``coursekit.quiz.score``. Nothing a student's kernel prints is trusted.
+- Who: ``_roster`` turns submission names into student ids (Unicode kept) and reports every
+  entry it cannot grade, naming the files; each such entry is a row of ``grades.csv``.
+- Run: each notebook runs in its own sandbox (``_sandbox``; no network, own scratch only,
+  killed at its limits); it hands back plain JSON. Without a sandbox nothing runs unless the
+  instructor passes ``unsafe_no_sandbox``. Without ``execute`` the answer is read from a
+  literal assignment (``answer = 42``) and nothing runs.
+- Score: in this process, against the quiz snapshot (``_score``); quiz questions from
+  response files (``coursekit.quiz.responses``): the book's "Download my answers" or
+  ``quiz.save(...)``. A file from another version of the book or course, or a malformed one,
+  is named in that student's rows; items the quiz lacks are noted beside the scored ones.
+- Keep: each student's result is stored as soon as it is graded (``_results``);
+  ``resume`` finishes an interrupted run. ``jobs`` runs that many sandboxes at once.
 """
 
 from __future__ import annotations
 
-import ast
-import csv
-import io
+import concurrent.futures
 import json
 import logging
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nbformat import NotebookNode
+import nbformat
 
-from . import _quizapi
+from coursekit.errors import InputError, RunError
+
+from . import _marks, _quizapi, transforms
 from ._assign import BANK_DIR, INSTRUCTOR_DIR, MANIFEST
 from ._chapters import cell_info, read_notebook
-from ._execute import CellRun, execute
-from ._files import Writer
-from .tags import COURSEKIT_KEY, ROLE_CHECK
+from ._files import OutputExistsError, check_output_folder, mark
+from ._results import NOT_GRADED, Row, Store, StudentResult, feedback_markdown, fingerprint
+from ._roster import Problem, Submission, discover, feedback_names, load_roster
+from ._sandbox import Limits, NotebookRun, Sandbox, SandboxUnavailable
+from ._score import Loaded, score_exercise, score_question
+from .tags import COURSEKIT_KEY
 
 __all__ = ["GradeReport", "grade", "load_manifest"]
 
 log = logging.getLogger("coursekit.grade")
-CSV_COLUMNS = ["student", "item", "points", "max_points", "feedback"]
-
-
-@dataclass
-class Row:
-    student: str
-    item: str
-    points: float
-    max_points: float
-    feedback: str
+#: Largest answers file read (bytes); bigger ones are reported, not parsed.
+MAX_ANSWERS_BYTES = 5_000_000
+#: Largest notebook read (bytes).
+MAX_NOTEBOOK_BYTES = 100 << 20
 
 
 @dataclass
@@ -55,19 +56,20 @@ class GradeReport:
     rows: list[Row] = field(default_factory=list)
     graded: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    resumed: list[str] = field(default_factory=list)
+    not_graded: list[tuple[str, str]] = field(default_factory=list)  # (entries, reason)
 
     def summary(self) -> str:
         lines = [f"graded {len(self.graded)} student(s); skipped {len(self.skipped)} file(s)"]
+        if self.resumed:
+            lines[0] += f"; {len(self.resumed)} kept from the interrupted run"
+        waiting = sum(r.points is None for r in self.rows)
+        if waiting:
+            lines[0] += (f"; {waiting} written part(s) awaiting marks (marking/*.csv, then "
+                         "`coursekit marks merge`)")
+        lines += [f"  NOT GRADED {names}: {reason}" for names, reason in self.not_graded]
         lines += [f"  skipped {name}: {reason}" for name, reason in self.skipped]
         return "\n".join(lines)
-
-
-@dataclass
-class _Submission:
-    student: str
-    notebooks: list[tuple[Path, NotebookNode]] = field(default_factory=list)
-    responses: dict[str, list[tuple[Path, dict[str, Any]]]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 def load_manifest(assignment: Path) -> dict[str, Any]:
@@ -78,196 +80,159 @@ def load_manifest(assignment: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: no manifest; is {assignment} the folder written by "
                                 "`coursekit assign`?") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: not JSON ({exc.msg}, line {exc.lineno})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a JSON manifest ({exc})") from None
     for key in ("name", "items", "quizzes"):
         if key not in manifest:
-            raise ValueError(f"{path}: field {key!r} is missing")
+            raise InputError(f"{path}: field {key!r} is missing")
     return manifest
 
 
-def _student_id(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._") or "student"
+def _load_quizzes(assignment: Path, manifest: dict[str, Any], bank: Path | None) -> dict:
+    """Every quiz the manifest names, through ``_quizapi.load`` (the one loader)."""
+    if bank is None and (assignment / BANK_DIR).is_dir():  # keys of assessed items
+        bank = assignment / BANK_DIR
+    quizzes = {chapter: _quizapi.load(assignment / rel, bank)
+               for chapter, rel in manifest["quizzes"].items()}
+    for item in manifest["items"]:
+        if item["auto"] and item["chapter"] not in quizzes:
+            raise InputError(f"{assignment / MANIFEST}: item {item['id']} is auto-graded but "
+                             f"there is no quiz snapshot for {item['chapter']} in "
+                             f"{assignment / INSTRUCTOR_DIR / 'quizzes'}")
+    return quizzes
 
 
-def _discover(submissions: Path) -> tuple[dict[str, list[Path]], list[tuple[str, str]]]:
-    found: dict[str, list[Path]] = {}
-    skipped: list[tuple[str, str]] = []
-    if not submissions.is_dir():
-        raise FileNotFoundError(f"{submissions}: no such folder of submissions")
-    for entry in sorted(submissions.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            files = sorted(p for p in entry.rglob("*") if p.suffix in (".ipynb", ".json")
-                           and ".ipynb_checkpoints" not in p.parts and p.is_file())
-            found.setdefault(_student_id(entry.name), []).extend(files)
-        elif entry.suffix == ".ipynb":
-            found.setdefault(_student_id(entry.stem), []).append(entry)
-        elif entry.suffix == ".json":
-            skipped.append((entry.name, "a loose answers file: put it in the student's folder"))
-    return found, skipped
-
-
-def _load_submission(student: str, files: list[Path], root: Path, manifest: dict[str, Any],
-                     skipped: list[tuple[str, str]]) -> _Submission:
-    sub = _Submission(student)
+def _load(sub: Submission, root: Path, manifest: dict[str, Any],
+          quizzes: dict[str, Any]) -> tuple[Loaded, list[list[str]]]:
+    loaded, skipped = Loaded(sub.student), []
     item_ids = {i["id"] for i in manifest["items"]}
-    for path in files:
+    for path in sub.files:
         rel = str(path.relative_to(root))
         if path.suffix == ".ipynb":
             try:
+                if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+                    raise InputError(f"{path}: larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
                 nb = read_notebook(path)
             except ValueError as exc:
-                skipped.append((rel, f"malformed notebook: {str(exc).split(': ', 1)[-1]}"))
+                skipped.append([rel, f"malformed notebook: {str(exc).split(': ', 1)[-1]}"])
                 continue
             meta = nb.metadata.get(COURSEKIT_KEY, {})
             ours = isinstance(meta, dict) and meta.get("assignment") == manifest["name"]
             if not ours and not any(cell_info(c).get("id") in item_ids for c in nb.cells):
-                skipped.append((rel, f"not a notebook of assignment {manifest['name']!r}"))
+                skipped.append([rel, f"not a notebook of assignment {manifest['name']!r}"])
                 continue
-            sub.notebooks.append((path, nb))
+            loaded.notebooks.append((path, nb))
             continue
         try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            skipped.append((rel, f"malformed answers file: {exc}"))
+            if path.stat().st_size > MAX_ANSWERS_BYTES:
+                raise InputError(f"larger than {MAX_ANSWERS_BYTES} bytes")
+            answers = _quizapi.read_responses(path)
+        except LookupError:
+            skipped.append([rel, "not a quiz answers file of this assignment "
+                                 "(expected {\"quiz\": ..., \"responses\": {...}})"])
             continue
-        if not (isinstance(payload, dict) and isinstance(payload.get("responses"), dict)
-                and payload.get("quiz") in manifest["quizzes"]):
-            skipped.append((rel, "not a quiz answers file of this assignment "
-                                 "(expected {\"quiz\": ..., \"responses\": {...}})"))
+        except (ValueError, OSError) as exc:  # malformed: this student's rows say so
+            reason = f"malformed answers file: {str(exc)[:200]}"
+            skipped.append([rel, reason])
+            loaded.unusable.setdefault(None, []).append((path, reason))
             continue
-        sub.responses.setdefault(payload["quiz"], []).append((path, payload["responses"]))
-    return sub
+        if answers.quiz not in quizzes:
+            skipped.append([rel, f"answers for quiz {answers.quiz!r}, which is not in "
+                                 "this assignment"])
+            continue
+        blocking, notes = _quizapi.response_problems(answers, quizzes[answers.quiz])
+        if blocking:  # another course or version of the book: nothing is scored
+            reason = "; ".join(blocking)
+            skipped.append([rel, reason])
+            loaded.unusable.setdefault(answers.quiz, []).append((path, reason))
+            continue
+        loaded.warnings.setdefault(answers.quiz, []).extend(f"{path.name}: {n}" for n in notes)
+        loaded.responses.setdefault(answers.quiz, []).append((path, answers.responses))
+    return loaded, skipped
 
 
-def _find_cells(sub: _Submission, item_id: str, role: str) -> list[tuple[Path, int, NotebookNode]]:
-    return [(path, index, cell)
-            for path, nb in sub.notebooks
-            for index, cell in enumerate(nb.cells)
-            if cell_info(cell).get("id") == item_id and cell_info(cell).get("role") == role]
+@dataclass
+class _Context:
+    root: Path
+    manifest: dict[str, Any]
+    quizzes: dict[str, Any]
+    sandbox: Sandbox | None
+    feedback: dict[str, str]
+    salt: str
 
 
-def _static_answer(nb: NotebookNode, check_index: int, item_id: str) -> tuple[bool, Any, str]:
-    """Read the answer without running code: the check call's argument, if it is a literal or
-    a name last assigned a literal before the check cell."""
-    source = "".join(nb.cells[check_index].source)
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return False, None, "the check cell is not valid Python"
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and len(n.args) >= 2
-             and isinstance(n.args[0], ast.Constant) and n.args[0].value == item_id]
-    if not calls:
-        return False, None, f"the check cell does not call coursekit.check({item_id!r}, ...)"
-    expr = calls[-1].args[1]
-    if isinstance(expr, ast.Name):
-        value_node = None
-        for cell in nb.cells[:check_index]:
-            if cell.cell_type != "code":
-                continue
-            try:
-                body = ast.parse("".join(cell.source)).body
-            except SyntaxError:
-                continue
-            for stmt in body:
-                if isinstance(stmt, ast.Assign) and any(
-                        isinstance(t, ast.Name) and t.id == expr.id for t in stmt.targets):
-                    value_node = stmt.value
-        if value_node is None:
-            return False, None, f"no value assigned to {expr.id!r} before the check cell"
-        expr = value_node
-    try:
-        return True, ast.literal_eval(expr), ""
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False, None, "the answer is computed by code; grade with --execute to score it"
-
-
-def _grade_exercise(sub: _Submission, item: dict[str, Any], quiz: Any,
-                    runs: dict[Path, dict[int, CellRun]], execute_code: bool) -> Row:
-    item_id, max_points = item["id"], float(item["points"])
-    cells = _find_cells(sub, item_id, ROLE_CHECK)
-    prefix = f"{item['chapter']}-"
-    if not any(str(cell_info(c).get("id", "")).startswith(prefix)
-               for _, nb in sub.notebooks for c in nb.cells):
-        return Row(sub.student, item_id, 0.0, max_points,
-                   f"no notebook with chapter {item['chapter']} handed in; scored 0")
-    if not cells:
-        return Row(sub.student, item_id, 0.0, max_points,
-                   f"no check cell for {item_id} found (was it deleted?); scored 0")
-    notes = []
-    if len(cells) > 1:
-        where = ", ".join(f"{p.name} cell {i}" for p, i, _ in cells)
-        notes.append(f"{len(cells)} cells carry the id {item_id} ({where}): graded the first")
-    path, index, _ = cells[0]
-    nb = dict(sub.notebooks)[path]
-    if execute_code:
-        run = runs.get(path, {}).get(index, CellRun(error="the cell did not run"))
-        answers = [a for i, a in run.records if i == item_id]
-        if not answers:
-            reason = (f"the check cell raised {run.error}" if run.error else
-                      f"the check cell did not call coursekit.check({item_id!r}, ...)")
-            return Row(sub.student, item_id, 0.0, max_points, "; ".join([*notes, reason]))
-        answer = answers[-1]
+def _grade_one(sub: Submission, ctx: _Context) -> tuple[StudentResult, str, str]:
+    """Grade one student; any failure is this student's rows, never the run's."""
+    manifest = ctx.manifest
+    graded = _marks.graded_items(manifest)  # auto items and items with written parts
+    result = StudentResult(sub.student, fingerprint(sub.files, ctx.salt),
+                           feedback_file=f"feedback/{ctx.feedback[sub.student]}.md")
+    loaded, result.skipped = _load(sub, ctx.root, manifest, ctx.quizzes)
+    notes = [f"{name} was not graded: {reason}" for name, reason in result.skipped]
+    if not loaded.notebooks and not loaded.responses:
+        why = "; ".join(f"{name}: {reason}" for name, reason in result.skipped) or \
+            "no notebook or quiz answers file handed in"
+        for item in graded:
+            rows, _ = _marks.item_rows(sub.student, item, [], lambda i, w=why: Row(
+                sub.student, i["id"], 0.0, float(i["points"]), f"not graded: {w}"),
+                not_graded=f"not graded: {why}")
+            result.rows += rows
     else:
-        ok, answer, reason = _static_answer(nb, index, item_id)
-        if not ok:
-            return Row(sub.student, item_id, 0.0, max_points, "; ".join([*notes, reason]))
-    fraction, feedback = _quizapi.score(quiz, item_id, answer)
-    return Row(sub.student, item_id, round(fraction * max_points, 4), max_points,
-               "; ".join([*notes, feedback]))
+        runs: dict[Path, NotebookRun] | None = None
+        if ctx.sandbox is not None:
+            runs = {}
+            for path, nb in loaded.notebooks:
+                source = nbformat.writes(transforms.clear_outputs(nb)).encode("utf-8")
+                runs[path] = ctx.sandbox.run(source)
+                if runs[path].problem:
+                    notes.append(f"{path.relative_to(ctx.root)}: {runs[path].problem}")
+        def score(item: dict[str, Any]) -> Row:
+            quiz = ctx.quizzes[item["chapter"]]
+            if item["source"] == "quiz":
+                expected = manifest.get("responses", {}).get(item["chapter"])
+                return score_question(loaded, item, quiz, expected)
+            return score_exercise(loaded, item, quiz, runs)
+
+        for item in graded:
+            rows, written = _marks.item_rows(sub.student, item, loaded.notebooks, score)
+            result.rows += rows
+            result.written += written
+    counts = (f"{len(loaded.notebooks)} notebook(s), "
+              f"{sum(len(v) for v in loaded.responses.values())} answers file(s)")
+    return result, feedback_markdown(sub.student, result.rows, manifest, notes), counts
 
 
-def _grade_question(sub: _Submission, item: dict[str, Any], quiz: Any,
-                    expected_file: str | None) -> Row:
-    item_id, max_points = item["id"], float(item["points"])
-    files = sub.responses.get(item["chapter"], [])
-    if not files:
-        return Row(sub.student, item_id, 0.0, max_points,
-                   f"no quiz answers file for {item['chapter']} "
-                   f"({expected_file or 'answers.json'}) handed in; scored 0")
-    notes = []
-    chosen = next((f for f in files if f[0].name == expected_file), files[0])
-    if len(files) > 1:
-        notes.append(f"{len(files)} answers files for quiz {item['chapter']}: "
-                     f"graded {chosen[0].name}")
-    result = _quizapi.score_responses(quiz, chosen[1]).items.get(item_id)
-    if result is None or not result.answered:
-        return Row(sub.student, item_id, 0.0, max_points, "; ".join([*notes, "not answered"]))
-    return Row(sub.student, item_id, round(result.fraction * max_points, 4), max_points,
-               "; ".join([*notes, result.feedback]))
+def _problem_result(problem: Problem, manifest: dict[str, Any]) -> StudentResult:
+    total = float(manifest.get("auto_points") or sum(
+        float(i["points"]) for i in manifest["items"] if i["auto"]))
+    return StudentResult(problem.student, "", [Row(problem.student, NOT_GRADED, 0.0, total,
+                                                   problem.reason)],
+                         key="\0".join(["!", *problem.names]))
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}"
+def _banks_to_hide(manifest: dict[str, Any], bank: Path | None) -> list[Path]:
+    """Every instructor bank a submission could guess the path of: the one given, the one the
+    assignment was made from (``manifest["bank_source"]``) and ``instructor-bank/`` in the
+    folder grading runs from."""
+    found = [bank] if bank else []
+    if manifest.get("bank_source"):
+        found.append(Path(manifest["bank_source"]))
+    found.append(Path.cwd() / _quizapi.DEFAULT_BANK)
+    return [p for p in found if p.exists()]
 
 
-def _csv(rows: list[Row]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([row.student, row.item, _fmt(row.points), _fmt(row.max_points),
-                         row.feedback])
-    return buffer.getvalue()
-
-
-def _feedback_md(student: str, rows: list[Row], manifest: dict[str, Any],
-                 notes: list[str]) -> str:
-    got, out_of = sum(r.points for r in rows), sum(r.max_points for r in rows)
-    lines = [f"# Feedback: {manifest['name']}", "", f"Student: {student}", "",
-             f"Automatically graded: **{_fmt(got)} / {_fmt(out_of)}** points", "",
-             "| item | points | feedback |", "| --- | --- | --- |"]
-    lines += [f"| {r.item} | {_fmt(r.points)} / {_fmt(r.max_points)} | "
-              f"{r.feedback.replace('|', '/').replace(chr(10), ' ')} |" for r in rows]
-    manual = [i for i in manifest["items"] if not i["auto"]]
-    if manual:
-        lines += ["", "Graded by your instructor:", ""]
-        lines += [f"- {i['id']} ({i['kind']}, {_fmt(float(i['points']))} points)" for i in manual]
-    if notes:
-        lines += ["", "Notes:", ""] + [f"- {n}" for n in notes]
-    return "\n".join(lines) + "\n"
+def _sandbox_or_refuse(limits: Limits, hidden: list[Path], unsafe: bool) -> Sandbox:
+    try:
+        return Sandbox(limits, hidden)
+    except SandboxUnavailable as exc:
+        if not unsafe:
+            raise RunError(
+                f"cannot run student code safely here: {exc}. Without a sandbox a submission "
+                "runs as you, with your files and the network. Install bubblewrap, or grade "
+                "with --no-execute, or (only for code you trust) pass --unsafe-no-sandbox"
+            ) from None
+        log.warning("no sandbox (%s): running student code UNSAFELY, limits only", exc)
+        return Sandbox(limits, hidden, unsafe=True)
 
 
 def grade(
@@ -277,57 +242,91 @@ def grade(
     *,
     execute_code: bool = True,
     timeout: int = 60,
+    limits: Limits | None = None,
     force: bool = False,
-    progress: Callable[[str], None] = lambda message: None,
+    resume: bool = False,
+    jobs: int = 1,
+    roster: Path | None = None,
     bank: Path | None = None,
+    unsafe_no_sandbox: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+    hide: Sequence[Path] = (),
 ) -> GradeReport:
     """Grade every submission in ``submissions`` (one folder per student, or ``NAME.ipynb``).
 
-    Writes ``out/grades.csv`` (student, item, points, max_points, feedback) and
-    ``out/feedback/<student>.md``; nothing is overwritten unless ``force``. Malformed or
-    foreign files are skipped and listed in the returned report.
+    Writes ``out/grades.csv`` (student, item, points, max_points, feedback) after each
+    student, and ``out/feedback/<student>.md``. ``limits`` (default: ``timeout`` seconds per
+    cell) bound each notebook's sandbox. An existing run in ``out`` is finished with
+    ``resume`` or replaced with ``force`` (only if coursekit made ``out``). Submissions that
+    cannot be graded get a row saying why; ignored files are listed in the report. ``hide``
+    names more folders no sandbox may read (the Gradescope bundle hides ``/autograder``).
     """
     submissions, assignment, out = Path(submissions), Path(assignment), Path(out)
+    limits = limits or Limits(cell_timeout=timeout)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise InputError(f"-j/--jobs must be a positive whole number, got {jobs!r}")
+    if force and resume:
+        raise InputError("--force starts over and --resume finishes a run: give only one")
     manifest = load_manifest(assignment)
-    if bank is None and (assignment / BANK_DIR).is_dir():  # keys of assessed items
-        bank = assignment / BANK_DIR
-    quizzes = {chapter: _quizapi.load(assignment / rel, bank)
-               for chapter, rel in manifest["quizzes"].items()}
-    auto = [i for i in manifest["items"] if i["auto"]]
-    for item in auto:
-        if item["chapter"] not in quizzes:
-            raise ValueError(f"{assignment / MANIFEST}: item {item['id']} is auto-graded but "
-                             f"there is no quiz snapshot for {item['chapter']} in "
-                             f"{assignment / INSTRUCTOR_DIR / 'quizzes'}")
-    writer = Writer(out, force)
-    writer.add_text("grades.csv", "")
-    writer.check()  # fail before the (slow) grading, not after
-    found, skipped = _discover(submissions)
-    report = GradeReport(skipped=list(skipped))
-    for number, (student, files) in enumerate(sorted(found.items()), start=1):
-        before = len(report.skipped)
-        sub = _load_submission(student, files, submissions, manifest, report.skipped)
-        progress(f"[{number}/{len(found)}] {student}: {len(sub.notebooks)} notebook(s), "
-                 f"{sum(len(v) for v in sub.responses.values())} answers file(s)")
-        if not sub.notebooks and not sub.responses:
-            report.skipped.append((student, "nothing gradable handed in"))
-            continue
-        runs: dict[Path, dict[int, CellRun]] = {}
-        if execute_code:
-            for path, nb in sub.notebooks:
-                runs[path] = execute(nb, timeout=timeout)
-        rows = []
-        for item in auto:
-            if item["source"] == "quiz":
-                rows.append(_grade_question(sub, item, quizzes[item["chapter"]],
-                                            manifest.get("responses", {}).get(item["chapter"])))
-            else:
-                rows.append(_grade_exercise(sub, item, quizzes[item["chapter"]], runs,
-                                            execute_code))
-        notes = [f"{name} was not graded: {reason}" for name, reason in report.skipped[before:]]
-        writer.add_text(f"feedback/{student}.md", _feedback_md(student, rows, manifest, notes))
-        report.rows += rows
-        report.graded.append(student)
-    writer.add_text("grades.csv", _csv(report.rows))
-    writer.write()
+    quizzes = _load_quizzes(assignment, manifest, bank)
+    protected = [submissions, assignment, *([bank] if bank else [])]
+    resolved = check_output_folder(out, protected, force=force)
+    for inside in (submissions, assignment):
+        if inside.resolve() in resolved.parents:
+            raise InputError(f"--out {out}: inside {inside}; choose a folder outside it")
+    roster_map = load_roster(roster) if roster is not None else None
+    subs, problems, ignored = discover(submissions, roster_map)
+    order = sorted([s.student for s in subs] + ["\0".join(["!", *p.names]) for p in problems],
+                   key=lambda k: k.split("\0")[-1] if k.startswith("!\0") else k)
+    store = Store(out, order)
+    previous = store.previous()
+    if (previous or (out / "grades.csv").exists()) and not (resume or force):
+        raise OutputExistsError(f"{out / 'grades.csv'} already exist; pass --resume to finish "
+                                "that run or --force to overwrite")
+    sandbox = None
+    if execute_code:
+        sandbox = _sandbox_or_refuse(limits, [submissions, assignment, out, *hide,
+                                              *_banks_to_hide(manifest, bank)],
+                                     unsafe_no_sandbox)
+    fresh = not out.exists() or not any(out.iterdir())
+    if force:
+        store.clear()
+        previous = {}
+    out.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        mark(out, "grade")
+    names = feedback_names(sorted(s.student for s in subs))
+    ctx = _Context(submissions, manifest, quizzes, sandbox, names,
+                   salt=json.dumps([manifest, execute_code], sort_keys=True, default=str))
+    report = GradeReport(skipped=list(ignored))
+    todo = []
+    for sub in subs:
+        kept = previous.get(sub.student)
+        if resume and kept and kept.fingerprint == fingerprint(sub.files, ctx.salt) and \
+                (kept.feedback_file is None or (out / kept.feedback_file).exists()):
+            store.results[kept.key] = kept
+            report.resumed.append(sub.student)
+        else:
+            todo.append(sub)
+    for problem in problems:
+        store.add(_problem_result(problem, manifest))
+    store.write_csv()
+    total = len(todo)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_grade_one, sub, ctx): sub for sub in todo}
+        try:
+            for number, future in enumerate(concurrent.futures.as_completed(futures), 1):
+                result, feedback, counts = future.result()
+                store.add(result, feedback)
+                progress(f"[{number}/{total}] {result.student}: {counts}")
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            if sandbox is not None:
+                sandbox.kill_all()
+            raise
+    for result in store.results.values():
+        report.skipped += [(name, reason) for name, reason in result.skipped]
+    report.graded = sorted(s.student for s in subs)
+    report.rows = store.rows()
+    report.not_graded = [(", ".join(p.names), p.reason) for p in problems]
     return report

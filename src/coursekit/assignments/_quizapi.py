@@ -11,8 +11,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from coursekit.errors import InputError, UnknownName
+
 __all__ = ["DEFAULT_BANK", "assessed", "check_ids", "checks", "default_bank", "find", "kernel_check", "load",
-           "questions", "score", "score_responses", "unkeyed"]
+           "questions", "read_responses", "response_problems", "score", "score_responses",
+           "unkeyed"]
 
 #: The instructor bank of a book: a top-level folder next to ``chapters/``.
 DEFAULT_BANK = "instructor-bank"
@@ -42,7 +45,7 @@ def load(path: Path, bank: Path | None = None, *, keys: bool = True) -> Any:
     quiz = _quiz_module().load(Path(path), bank=None if bank is None else Path(bank))
     missing = unkeyed(quiz)
     if keys and missing:
-        raise ValueError(f"{path}: assessed item(s) {', '.join(missing)} have no key: "
+        raise InputError(f"{path}: assessed item(s) {', '.join(missing)} have no key: "
                          + ("no instructor bank was given (--bank PATH)" if bank is None
                             else f"not in the instructor bank {bank}"))
     return quiz
@@ -87,7 +90,7 @@ def find(quiz: Any, item_id: str) -> Any:
         if entry.id == item_id:
             return entry
     known = ", ".join(e.id for e in [*questions(quiz), *checks(quiz)])
-    raise KeyError(f"{item_id!r} is not in quiz {getattr(quiz, 'name', '?')!r}; it has: {known}")
+    raise UnknownName(f"{item_id!r} is not in quiz {getattr(quiz, 'name', '?')!r}; it has: {known}")
 
 
 def score(quiz: Any, item_id: str, answer: Any) -> tuple[float, str]:
@@ -100,6 +103,31 @@ def score(quiz: Any, item_id: str, answer: Any) -> tuple[float, str]:
 def score_responses(quiz: Any, responses: dict[str, Any]) -> Any:
     """Score saved quiz responses with ``coursekit.quiz.score`` (graded questions included)."""
     return _quiz_module().score(quiz, responses)
+
+
+def read_responses(path: Path) -> Any:
+    """A response file (``coursekit.quiz.responses.load``: the book's download or
+    ``Quiz.save``); ``ValueError`` naming the field if it is malformed, and
+    ``LookupError`` if the JSON is not a response file at all (another program's file)."""
+    from coursekit.quiz import responses
+
+    try:
+        return responses.load(path)
+    except responses.ResponseFileError as exc:
+        if exc.foreign:
+            raise LookupError(exc.reason) from None
+        raise InputError(f"field {exc.field!r}: {exc.reason}" if exc.field else exc.reason
+                         ) from None
+
+
+def response_problems(answers: Any, quiz: Any) -> tuple[list[str], list[str]]:
+    """``(blocking, notes)``: why none of ``answers`` can be graded with ``quiz`` (another
+    course, quiz or version of the book) and notes on the rest (items the quiz lacks); see
+    ``coursekit.quiz.responses.problems``."""
+    from coursekit.quiz import responses
+
+    found = responses.problems(answers, quiz)
+    return [p.message for p in found if p.blocking], [p.message for p in found if not p.blocking]
 
 
 def kernel_check(item_id: str, answer: Any) -> bool:

@@ -30,11 +30,13 @@ __all__ = [
     "ROLE_CHECK",
     "ROLE_EXERCISE",
     "ROLE_SOLUTION",
+    "ROLE_WRITTEN",
     "SOLUTION_DIRECTIVES",
     "SOLUTION_TAG",
     "STARTER_KEY",
     "STUB_TEXT",
     "TEACHING_NOTE",
+    "WRITTEN_TAG",
 ]
 
 #: Cell and notebook metadata key that holds the exercise contract.
@@ -47,6 +49,9 @@ ROLE_SOLUTION = "solution"
 ROLE_ANSWER = "answer"
 ROLE_CHECK = "check"
 ROLES = (ROLE_EXERCISE, ROLE_SOLUTION, ROLE_ANSWER, ROLE_CHECK)
+#: Role of the Markdown cell that ``assign`` adds for a written (hand-marked) part; its
+#: ``metadata.coursekit`` also names the ``part``. Not an authoring role.
+ROLE_WRITTEN = "written"
 
 KINDS = ("close-reading", "data", "source-criticism", "fact-check")
 #: ``kind`` reported for self-check quiz questions by ``coursekit list``.
@@ -63,6 +68,8 @@ ASSIGNMENT_HEADER_TAG = "assignment-header"
 
 #: Tag of the cells that ``assign`` adds so students can save their quiz answers.
 HAND_IN_TAG = "quiz-hand-in"
+#: Tag of the cells that ``assign`` adds for the written parts of an exercise.
+WRITTEN_TAG = "written-answer"
 
 #: sphinx-exercise directives whose content is a solution.
 SOLUTION_DIRECTIVES = frozenset({"solution", "solution-start", "solution-end"})

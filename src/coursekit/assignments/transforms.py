@@ -285,28 +285,34 @@ def _solution_code_tags(nb: NotebookNode, edit: Callable[[list[str]], list[str]]
                 cell.metadata.pop("tags", None)
 
 
-def collapse_solutions(nb: NotebookNode) -> NotebookNode:
-    """Solutions as dropdowns, solution code collapsed (``hide-input``)."""
+def _toggle(items: list[str], value: str, on: bool) -> list[str]:
+    """``items`` with ``value`` added at the end (if missing) or removed."""
+    if on:
+        return items if value in items else [*items, value]
+    return [x for x in items if x != value]
+
+
+def _solution_display(nb: NotebookNode, closed: bool) -> NotebookNode:
+    """A copy of ``nb`` with its solutions shown as closed dropdowns (solution code collapsed
+    by ``hide-input``) or open (neither)."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = rewrite_class_option(
                 _source(cell), lambda b: b.name in ("solution", "solution-start"),
-                lambda c: c if "dropdown" in c else [*c, "dropdown"])
-    _solution_code_tags(nb, lambda t: t if HIDE_INPUT_TAG in t else [*t, HIDE_INPUT_TAG])
+                lambda c: _toggle(c, "dropdown", closed))
+    _solution_code_tags(nb, lambda t: _toggle(t, HIDE_INPUT_TAG, closed))
     return nb
+
+
+def collapse_solutions(nb: NotebookNode) -> NotebookNode:
+    """Solutions as dropdowns, solution code collapsed (``hide-input``)."""
+    return _solution_display(nb, closed=True)
 
 
 def expand_solutions(nb: NotebookNode) -> NotebookNode:
     """Solutions shown open: no ``dropdown`` class, no ``hide-input`` on solution code."""
-    nb = copy.deepcopy(nb)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = rewrite_class_option(
-                _source(cell), lambda b: b.name in ("solution", "solution-start"),
-                lambda c: [x for x in c if x != "dropdown"])
-    _solution_code_tags(nb, lambda t: [x for x in t if x != HIDE_INPUT_TAG])
-    return nb
+    return _solution_display(nb, closed=False)
 
 
 #: Chapter -> student notebook. ``apply_starters`` runs before ``remove_solutions`` so that the

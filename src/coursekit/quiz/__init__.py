@@ -20,6 +20,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from coursekit.errors import InputError
+
 from .. import ids
 from ._quiz import ItemResult, Quiz, Result, score
 from .bank import MissingKeyError, shape_problem
@@ -105,11 +107,11 @@ def check(item_id: str, answer: Any) -> bool:
     >>> check("ch1-ex-2", 3)
     Traceback (most recent call last):
         ...
-    ValueError: 'ch1-ex-2' is not an exercise or question id; expected e.g. 'ch02-ex-2' or 'ch02-q-1'
+    coursekit.errors.InputError: 'ch1-ex-2' is not an exercise or question id; expected e.g. ...
     """
     match = ids.ITEM_RE.match(str(item_id))
     if not match:
-        raise ValueError(f"{item_id!r} is not an exercise or question id; expected e.g. "
+        raise InputError(f"{item_id!r} is not an exercise or question id; expected e.g. "
                          "'ch02-ex-2' or 'ch02-q-1'")
     item = _cached(match[1])[item_id]
     if item.graded:

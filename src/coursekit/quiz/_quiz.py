@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit.errors import InputError, UnknownName
+
 from .. import ids
-from .._resources import write_atomic
 from .checks import Check
-from .model import Question, QuizFileError, Score, _Invalid
+from .errors import QuizFileError, _Invalid
+from .model import Question, Score
 
 __all__ = ["ItemResult", "Quiz", "Result", "score"]
 
@@ -127,7 +128,7 @@ class Quiz:
             if item.id == item_id:
                 return item
         known = ", ".join(i.id for i in [*self.questions, *self.checks])
-        raise KeyError(f"{item_id!r} is not in quiz {self.name!r}; it has: {known}")
+        raise UnknownName(f"{item_id!r} is not in quiz {self.name!r}; it has: {known}")
 
     def __len__(self) -> int:
         return len(self.questions)
@@ -196,29 +197,26 @@ class Quiz:
         only by ``coursekit.quiz.score`` at grading time)."""
         return score(self, self.responses, include_graded=False)
 
-    def save(self, path: str | Path = "answers.json") -> Path:
-        """Write the widget's responses to ``path`` (JSON) for submission."""
-        path = Path(path)
-        payload = {"quiz": self.name, "responses": self.responses}
-        write_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True)
-                     + "\n")
-        return path
+    def save(self, path: str | Path = "answers.json", name: str | None = None) -> Path:
+        """Write the widget's responses to ``path`` as a response file (the format the book's
+        "Download my answers" writes; see ``coursekit.quiz.responses``) for submission.
+        ``name`` defaults to the name typed into the widget."""
+        from .responses import dump
+
+        typed = getattr(self._widget, "student_name", "") if self._widget is not None else ""
+        return dump(self, self.responses, path, name=typed if name is None else name)
 
 
 def _read_responses(quiz: Quiz, responses: Mapping[str, Any] | str | Path) -> dict[str, Any]:
     if isinstance(responses, Mapping):
         return dict(responses)
-    path = Path(responses)
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("responses"), dict):
-        raise ValueError(f"{path}: expected {{'quiz': ..., 'responses': {{...}}}}")
-    if payload.get("quiz") != quiz.name:
-        raise ValueError(f"{path}: answers are for quiz {payload.get('quiz')!r}, "
+    from .responses import load
+
+    answers = load(responses)
+    if answers.quiz != quiz.name:
+        raise InputError(f"{responses}: answers are for quiz {answers.quiz!r}, "
                          f"not {quiz.name!r}")
-    return payload["responses"]
+    return answers.responses
 
 
 def score(
@@ -227,7 +225,8 @@ def score(
     *,
     include_graded: bool = True,
 ) -> Result:
-    """Score ``responses`` (``{question id: answer}``, or a file written by ``Quiz.save``).
+    """Score ``responses`` (``{question id: answer}``, or a response file: ``Quiz.save`` or
+    the book's "Download my answers").
 
     Unanswered questions score 0; ids the quiz does not know are listed in
     ``Result.unknown``. With ``include_graded=False`` graded questions are left out.

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from coursekit.errors import CoursekitError
+
 from ._scoring import parse_number
 
 __all__ = ["KEY_FIELDS", "MIN_LENGTH", "NOT_SECRET", "MissingKeyError",
@@ -30,7 +32,7 @@ KEY_FIELDS = ("answer", "accept", "matches", "expected", "range", "tolerance")
 SOLUTION_LINE = 30
 
 
-class MissingKeyError(ValueError):
+class MissingKeyError(CoursekitError, ValueError):
     """Scoring an assessed item whose private part (its key) was not loaded.
 
     Assessed items (``graded: true``) keep their keys in an instructor bank; load the quiz

@@ -15,20 +15,19 @@ Numbers inside sets, sequences and tables match within ``tolerance``; strings ar
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ._records import Score, _DictForm
 from ._scoring import normalise_text, number_matches, parse_number
-from .bank import MissingKeyError
-from .model import Score, _Invalid
+from .errors import _Invalid
 
 __all__ = ["CHECK_TYPES", "Check"]
 
 
 @dataclass(kw_only=True)
-class Check:
+class Check(_DictForm):
     """One expected answer. ``Check.from_dict`` picks the subclass from ``type``."""
 
     type: ClassVar[str] = ""
@@ -42,27 +41,14 @@ class Check:
     feedback_wrong: str = ""
     #: Assessed: ``expected`` and feedback live in the instructor bank, not the quiz file.
     graded: bool = False
-    #: False for an assessed check loaded without its bank entry (it cannot be scored).
-    keyed: bool = field(default=True, init=False, repr=False, compare=False)
     #: The answer's shape (see ``coursekit.quiz.model.shape_problem``).
     shape: ClassVar[str] = "list"
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Check:
-        kind = CHECK_TYPES.get(data.get("type", ""))
-        if kind is None:
-            raise _Invalid("type", f"unknown check type {data.get('type')!r}; expected one of "
-                           f"{', '.join(CHECK_TYPES)}")
-        names = {f.name for f in dataclasses.fields(kind) if f.init}
-        return kind(**{k: v for k, v in data.items() if k in names})
+    _family: ClassVar[str] = "check"
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "type": self.type}
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if f.init and f.name not in out and value != f.default and value not in ("", None):
-                out[f.name] = value
-        return out
+    @classmethod
+    def _kinds(cls) -> Mapping[str, type[Check]]:
+        return CHECK_TYPES
 
     def validate(self) -> None:
         if self.tolerance < 0:
@@ -71,16 +57,6 @@ class Check:
             return
         if self.expected is None and self.range is None:
             raise _Invalid("expected", "no expected answer given")
-
-    def score(self, answer: Any) -> Score:
-        """Score one answer (``MissingKeyError`` for an assessed check loaded without its
-        bank entry)."""
-        if not self.keyed:
-            raise MissingKeyError(self.id, self.id.rsplit("-", 2)[0])
-        return self._score(answer)
-
-    def _score(self, answer: Any) -> Score:  # pragma: no cover - abstract
-        raise NotImplementedError
 
     def _verdict(self, fraction: float, detail: str = "") -> Score:
         text = self.feedback_right if fraction >= 1 else self.feedback_wrong

@@ -19,9 +19,11 @@ import jsonschema
 import yaml
 
 from .._resources import resource_path
+from .._yamlschema import describe, errors, field_path, line_of
 from ._quiz import Quiz
 from .checks import Check
-from .model import Question, QuizFileError, _Invalid
+from .errors import QuizFileError, _Invalid
+from .model import Question
 
 __all__ = ["BANK_SCHEMA_PATH", "SCHEMA_PATH", "bank_file", "load", "quiz_path", "validate_data"]
 
@@ -29,13 +31,6 @@ SCHEMA_PATH = Path(__file__).parent / "schema.json"
 BANK_SCHEMA_PATH = Path(__file__).parent / "bank-schema.json"
 #: Bank fields that are not scoring data: kept on ``Quiz.private`` for the instructor only.
 _NOTES_ONLY = ("solution", "notes")
-
-
-@functools.cache
-def _validator(path: Path = SCHEMA_PATH) -> jsonschema.Draft202012Validator:
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
 
 
 def private_fields() -> frozenset[str]:
@@ -66,46 +61,11 @@ def bank_file(bank: str | Path, name: str) -> Path:
     return bank if bank.is_file() else bank / f"{name}.yml"
 
 
-def _line_of(node: yaml.Node | None, path: list[Any]) -> int | None:
-    """1-based line of the YAML node at ``path`` (or of its deepest existing parent)."""
-    line = None if node is None else node.start_mark.line + 1
-    for step in path:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == step), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-            child = node.value[step] if step < len(node.value) else None
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
-
-
-def _field_path(path: list[Any]) -> str:
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out
-
-
-_NAMED_IN_MESSAGE = re.compile(r"^'([^']+)' is a required property|\('([^']+)'.* unexpected\)")
-
-
 def _schema_error(error: jsonschema.ValidationError, data: Any) -> tuple[list[Any], str]:
-    """Document path of the offending field and a message saying what was expected."""
-    path = list(error.absolute_path)
-    named = _NAMED_IN_MESSAGE.search(error.message)
-    if named:
-        path.append(named.group(1) or named.group(2))
-    message = error.message
-    if error.validator == "pattern":
-        message = f"{error.instance!r} does not match the pattern {error.validator_value}"
-    elif error.validator == "enum":
-        message = (f"{error.instance!r} is not one of: "
-                   f"{', '.join(map(str, error.validator_value))}")
-    elif error.validator == "type":
-        message = f"expected {_a(error.validator_value)}, got {_describe(error.instance)}"
-    elif error.validator is None or (error.validator == "not" and path[-1:] == ["type"]):
+    """Document path of the offending field and a message saying what was expected, with the
+    quiz's own words for a field an assessed item must not have."""
+    path, message = describe(error)
+    if error.validator is None or (error.validator == "not" and path[-1:] == ["type"]):
         if error.validator is None:  # a `false` schema: find the forbidden field
             parent: Any = data
             for step in path:
@@ -137,27 +97,9 @@ def _forbidden() -> frozenset[str]:
     return frozenset(found)
 
 
-def _a(kind: Any) -> str:
-    kinds = kind if isinstance(kind, list) else [kind]
-    words = {"boolean": "true or false", "number": "a number", "string": "text",
-             "array": "a list", "object": "a mapping", "integer": "a whole number"}
-    return " or ".join(words.get(k, k) for k in kinds)
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"{value!r}".lower()
-    return f"{type(value).__name__} {value!r}" if isinstance(value, str) else repr(value)
-
-
 def _first_error(data: Any, path: Path) -> jsonschema.ValidationError | None:
-    """The error to report: a specific one before the ``unevaluatedProperties`` summary (which
-    only repeats that a failed branch left its fields unchecked)."""
-    errors = sorted(_validator(path).iter_errors(data), key=lambda e: (
-        e.validator == "unevaluatedProperties",
-        [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in e.absolute_path],
-        e.validator != "required"))
-    return errors[0] if errors else None
+    found = errors(data, path)
+    return found[0] if found else None
 
 
 def _read(path: Path) -> tuple[Any, yaml.Node | None]:
@@ -178,18 +120,18 @@ def _read(path: Path) -> tuple[Any, yaml.Node | None]:
 
 
 def _fail(message: str, data: Any, path: list[Any], source: Any, node: Any) -> Quiz:
-    item_id, field = None, _field_path(path)
+    item_id, field = None, field_path(path)
     if len(path) >= 2 and path[0] in ("questions", "checks") and isinstance(path[1], int):
         entries = data.get(path[0]) or []
         if path[1] < len(entries) and isinstance(entries[path[1]], dict):
             item_id = entries[path[1]].get("id")
-        field = _field_path(path[2:]) or None
+        field = field_path(path[2:]) or None
         if item_id is None:
-            field = _field_path(path)
+            field = field_path(path)
     elif len(path) >= 2 and path[0] == "items" and isinstance(path[1], str):  # a bank file
-        item_id, field = path[1], _field_path(path[2:]) or None
+        item_id, field = path[1], field_path(path[2:]) or None
     raise QuizFileError(message, file=source, item_id=item_id, field=field,
-                        line=_line_of(node, path))
+                        line=line_of(node, path))
 
 
 class _Bank:
@@ -212,6 +154,9 @@ class _Bank:
 
 
 _CHOICE_TYPES = ("single", "multiple")
+#: Bank fields spread over a list of the public entry: ``{field: (list, key, "an item")}``.
+_SPREAD = {"option_feedback": ("options", "feedback", "an option"),
+           "matches": ("items", "match", "an item")}
 
 
 def _merge(entry: dict[str, Any], private: dict[str, Any], bank: _Bank) -> dict[str, Any]:
@@ -230,20 +175,14 @@ def _merge(entry: dict[str, Any], private: dict[str, Any], bank: _Bank) -> dict[
             kind = "exercise check" if is_check else f"{entry.get('type')} question"
             bank.fail(f"a {kind} has no private field `{field}`; expected one of "
                       f"{', '.join(sorted(allowed | set(_NOTES_ONLY)))}", ["items", item_id, field])
-        if field == "option_feedback":
-            ids = [o.get("id") for o in out.get("options", [])]
-            for option, text in value.items():
-                if option not in ids:
-                    bank.fail(f"{option!r} is not an option id; expected one of "
-                              f"{', '.join(map(str, ids))}", ["items", item_id, field, option])
-                out["options"][ids.index(option)]["feedback"] = text
-        elif field == "matches":
-            ids = [i.get("id") for i in out.get("items", [])]
-            for item, choice in value.items():
-                if item not in ids:
-                    bank.fail(f"{item!r} is not an item id; expected one of "
-                              f"{', '.join(map(str, ids))}", ["items", item_id, field, item])
-                out["items"][ids.index(item)]["match"] = choice
+        if field in _SPREAD:
+            where, key, what = _SPREAD[field]
+            ids = [o.get("id") for o in out.get(where, [])]
+            for part, text in value.items():
+                if part not in ids:
+                    bank.fail(f"{part!r} is not {what} id; expected one of "
+                              f"{', '.join(map(str, ids))}", ["items", item_id, field, part])
+                out[where][ids.index(part)][key] = text
         else:
             out[field] = copy.deepcopy(value)
     return out

@@ -1,8 +1,10 @@
 """Question types: small dataclasses that validate themselves and score one answer.
 
-Each type has ``from_dict`` / ``to_dict`` (the YAML form), ``validate()`` (semantic checks the
-JSON Schema cannot express), ``score(answer) -> Score`` and ``spec()`` (what the browser gets:
-the answer key only for self-check questions, never for graded ones).
+Each type has ``from_dict`` / ``to_dict`` (the YAML form, shared with exercise checks through
+``_records._DictForm``), ``validate()`` (semantic checks the JSON Schema cannot express),
+``score(answer) -> Score``, ``spec()`` (what the browser gets: the answer key only for
+self-check questions, never for graded ones) and ``text_lines()`` (its plain-text form).
+Adding a type: see "Adding a question type" in CONTRIBUTING.md.
 
 Answer formats (what ``score`` and ``coursekit.quiz.check`` accept, and what the browser records):
 
@@ -25,14 +27,16 @@ evidence   sentence number (0-based) or the      no
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ._records import Option, Score, _DictForm, options
+from ._records import unique as _unique
 from ._scoring import normalise_text, number_matches, pairwise_order, parse_number, sentences
-from .bank import MissingKeyError
+from .errors import QuizFileError, _Invalid
+from .sources_link import attribution, resolve
 
 __all__ = [
     "QUESTION_TYPES",
@@ -50,98 +54,13 @@ __all__ = [
     "TrueFalse",
 ]
 
-RIGHT, WRONG, PARTLY = "Correct.", "Not quite.", "Partly correct"
-
-
-class QuizFileError(ValueError):
-    """An authoring mistake in a quiz file or a quiz built in Python.
-
-    The message names the file (and line), the question or check id and the field; the same
-    values are kept as attributes ``file``, ``line``, ``item_id`` and ``field``.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: object = None,
-        item_id: str | None = None,
-        field: str | None = None,
-        line: int | None = None,
-    ) -> None:
-        self.file, self.item_id, self.field, self.line, self.reason = (
-            None if file is None else str(file), item_id, field, line, message)
-        where = [self.file or "<quiz built in Python>"]
-        if line is not None:
-            where[0] += f", line {line}"
-        if item_id:
-            where.append(f"item {item_id!r}")
-        if field:
-            where.append(f"field {field!r}")
-        super().__init__(f"{': '.join(where)}: {message}")
-
-
-class _Invalid(ValueError):
-    """Raised by ``validate()``; the loader adds file, id and line."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field, self.message = field, message
-
-
-@dataclass(frozen=True)
-class Score:
-    """How one answer fared: ``fraction`` of the points (0-1), a verdict and feedback text."""
-
-    fraction: float
-    feedback: str = ""
-
-    @property
-    def correct(self) -> bool:
-        return self.fraction >= 1.0
-
-    @property
-    def verdict(self) -> str:
-        if self.correct:
-            return RIGHT
-        if self.fraction > 0:
-            return f"{PARTLY} ({int(self.fraction * 100 + 0.5)}%)."
-        return WRONG
-
-    def __str__(self) -> str:
-        return f"{self.verdict} {self.feedback}".strip()
-
-
-@dataclass(frozen=True)
-class Option:
-    """A choice in a single/multiple-choice question or a right-hand side in matching."""
-
-    id: str
-    text: str
-    feedback: str = ""
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Option:
-        return cls(id=str(data["id"]), text=str(data["text"]), feedback=data.get("feedback", ""))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v != ""}
-
-
-def _unique(ids: Sequence[str], field_name: str) -> None:
-    seen: set[str] = set()
-    for i, item in enumerate(ids):
-        if item in seen:
-            raise _Invalid(f"{field_name}[{i}].id", f"duplicate id {item!r}")
-        seen.add(item)
-
 
 def _pick(feedback: str, fallback: str) -> str:
     return feedback or fallback
 
 
 @dataclass(kw_only=True)
-class Question:
+class Question(_DictForm):
     """Fields every question has. Subclasses add their own and implement ``score``."""
 
     type: ClassVar[str] = ""
@@ -153,42 +72,12 @@ class Question:
     graded: bool = False
     feedback_right: str = ""
     feedback_wrong: str = ""
-    #: False for an assessed item loaded without its bank entry (it cannot be scored).
-    keyed: bool = field(default=True, init=False, repr=False, compare=False)
-    #: The answer's shape (see ``shape_problem``): what ``check`` verifies without a key.
-    shape: ClassVar[str] = "text"
 
-    # -- construction -------------------------------------------------------------------
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Question:
-        """Build the question class named by ``data["type"]`` from its YAML form."""
-        kind = QUESTION_TYPES.get(data.get("type", ""))
-        if kind is None:
-            raise _Invalid("type", f"unknown question type {data.get('type')!r}; expected one "
-                           f"of {', '.join(QUESTION_TYPES)}")
-        if cls is not Question and kind is not cls:
-            raise _Invalid("type", f"expected type {cls.type!r}, got {data['type']!r}")
-        names = {f.name for f in dataclasses.fields(kind) if f.init}
-        kwargs = {k: v for k, v in data.items() if k in names}
-        return kind(**kind._convert(kwargs))
+    _family: ClassVar[str] = "question"
 
     @classmethod
-    def _convert(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
-        return kwargs
-
-    def to_dict(self) -> dict[str, Any]:
-        """The YAML form (defaults left out)."""
-        out: dict[str, Any] = {"id": self.id, "type": self.type}
-        for f in dataclasses.fields(self):
-            if not f.init or f.name in out:
-                continue
-            value = getattr(self, f.name)
-            if value == f.default or value in ("", None):
-                continue
-            if isinstance(value, list):
-                value = [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
-            out[f.name] = value
-        return out
+    def _kinds(cls) -> Mapping[str, type[Question]]:
+        return QUESTION_TYPES
 
     # -- checks ---------------------------------------------------------------------------
     def validate(self) -> None:
@@ -198,19 +87,7 @@ class Question:
         if self.points <= 0:
             raise _Invalid("points", f"points must be positive, got {self.points!r}")
         if isinstance(self.reference, Mapping):
-            from .sources_link import resolve
-
             resolve(self.reference, "reference")
-
-    def score(self, answer: Any) -> Score:
-        """Score one answer (``MissingKeyError`` for an assessed item loaded without its
-        bank entry)."""
-        if not self.keyed:
-            raise MissingKeyError(self.id, self.id.rsplit("-", 2)[0])
-        return self._score(answer)
-
-    def _score(self, answer: Any) -> Score:  # pragma: no cover - abstract
-        raise NotImplementedError
 
     def _right_wrong(self, ok: bool, fraction: float | None = None) -> Score:
         fraction = (1.0 if ok else 0.0) if fraction is None else fraction
@@ -238,11 +115,14 @@ class Question:
         raise NotImplementedError
 
     def _reference_text(self) -> str:
-        from .sources_link import attribution  # local: sources may be absent
-
         if isinstance(self.reference, str):
             return f"Dataset: {self.reference}"
         return attribution(self.reference["source"], self.reference["passage"])
+
+    # -- plain text -------------------------------------------------------------------------
+    def text_lines(self) -> list[str]:  # pragma: no cover - abstract
+        """What a reader of :func:`coursekit.quiz.render.text` sees below the prompt (no key)."""
+        raise NotImplementedError
 
 
 @dataclass(kw_only=True)
@@ -251,8 +131,7 @@ class _Choice(Question):
 
     @classmethod
     def _convert(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
-        kwargs["options"] = [o if isinstance(o, Option) else Option.from_dict(o)
-                             for o in kwargs.get("options", [])]
+        kwargs["options"] = options(kwargs.get("options", []))
         return kwargs
 
     def _option_ids(self) -> list[str]:
@@ -268,6 +147,9 @@ class _Choice(Question):
     def _public(self) -> dict[str, Any]:
         keep = ("id", "text") if self.graded else ("id", "text", "feedback")
         return {"options": [{k: getattr(o, k) for k in keep} for o in self.options]}
+
+    def text_lines(self) -> list[str]:
+        return [f"   {chr(97 + i)}) {o.text}" for i, o in enumerate(self.options)]
 
 
 @dataclass(kw_only=True)
@@ -330,6 +212,9 @@ class MultipleAnswer(_Choice):
     def _key(self) -> Any:
         return list(self.answer)
 
+    def text_lines(self) -> list[str]:
+        return ["   Select all that apply.", *super().text_lines()]
+
 
 @dataclass(kw_only=True)
 class TrueFalse(Question):
@@ -351,6 +236,9 @@ class TrueFalse(Question):
 
     def _key(self) -> Any:
         return self.answer
+
+    def text_lines(self) -> list[str]:
+        return ["   True or false?"]
 
 
 @dataclass(kw_only=True)
@@ -389,6 +277,9 @@ class Numeric(Question):
     def _public(self) -> dict[str, Any]:
         return {"unit": self.unit}
 
+    def text_lines(self) -> list[str]:
+        return [f"   Answer: ____ {self.unit}".rstrip()]
+
     def _key(self) -> Any:
         if self.range is not None:
             return {"range": list(self.range)}
@@ -415,6 +306,9 @@ class ShortText(Question):
     def _key(self) -> Any:
         return sorted({normalise_text(a) for a in self.accept})
 
+    def text_lines(self) -> list[str]:
+        return ["   Answer: ____"]
+
 
 @dataclass(kw_only=True)
 class Matching(Question):
@@ -427,8 +321,7 @@ class Matching(Question):
 
     @classmethod
     def _convert(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
-        kwargs["choices"] = [c if isinstance(c, Option) else Option.from_dict(c)
-                             for c in kwargs.get("choices", [])]
+        kwargs["choices"] = options(kwargs.get("choices", []))
         kwargs["items"] = [dict(i) for i in kwargs.get("items", [])]
         return kwargs
 
@@ -459,6 +352,10 @@ class Matching(Question):
     def _key(self) -> Any:
         return {i["id"]: i["match"] for i in self.items}
 
+    def text_lines(self) -> list[str]:
+        return [*(f"   {i + 1}. {item['text']} -> ____" for i, item in enumerate(self.items)),
+                "   Choices: " + "; ".join(c.text for c in self.choices)]
+
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         out["items"] = [dict(i) for i in self.items]
@@ -477,8 +374,7 @@ class Ordering(Question):
 
     @classmethod
     def _convert(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
-        kwargs["items"] = [i if isinstance(i, Option) else Option.from_dict(i)
-                           for i in kwargs.get("items", [])]
+        kwargs["items"] = options(kwargs.get("items", []))
         return kwargs
 
     def validate(self) -> None:
@@ -506,6 +402,9 @@ class Ordering(Question):
     def _key(self) -> Any:
         return [i.id for i in self.items]
 
+    def text_lines(self) -> list[str]:
+        return ["   Put in order:", *(f"   - {i.text}" for i in self.shuffled())]
+
 
 @dataclass(kw_only=True)
 class Evidence(Question):
@@ -527,8 +426,6 @@ class Evidence(Question):
     _attribution: str = field(default="", init=False, repr=False, compare=False)
 
     def validate(self) -> None:
-        from .sources_link import resolve
-
         super().validate()
         if self.stance not in ("supports", "contradicts"):
             raise _Invalid("stance", f"expected 'supports' or 'contradicts', got {self.stance!r}")
@@ -569,6 +466,11 @@ class Evidence(Question):
 
     def _key(self) -> Any:
         return self._index
+
+    def text_lines(self) -> list[str]:
+        return [f"   Claim: {self.claim}", f"   Which sentence {self.stance} the claim?",
+                *(f"   ({i + 1}) {s}" for i, s in enumerate(self.sentence_list)),
+                f"   — {self._attribution}"]
 
 
 QUESTION_TYPES: dict[str, type[Question]] = {

@@ -2,8 +2,10 @@
 
 The HTML carries the CSS and the same ``static/quiz.js`` the widget uses, inline, so a built
 page needs no kernel and no network. Self-check keys travel in a JSON ``<script>``; graded
-questions carry none (see ``Question.spec``). Output is deterministic: no uuids, timestamps
-or memory addresses.
+questions carry none (see ``Question.spec``). The root element carries the course id and the
+book version (``data-course``, ``data-book-version``; see ``coursekit.quiz.responses``) that a
+downloaded response file is stamped with and that key the answers kept in the browser. Output
+is deterministic: no uuids, timestamps or memory addresses.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Evidence, Matching, MultipleAnswer, Numeric, Ordering, SingleChoice, TrueFalse
+from .responses import COURSE_ID, book_version
 
 if TYPE_CHECKING:
     from ._quiz import Quiz
@@ -28,7 +30,8 @@ _BOOT = """
   if (root && !root.dataset.ckReady) {
     root.dataset.ckReady = "1";
     const spec = JSON.parse(root.querySelector("script.ck-quiz-spec").textContent);
-    render({ model: staticModel(spec), el: root.querySelector(".ck-quiz-mount") });
+    const meta = { course: root.dataset.course, bookVersion: root.dataset.bookVersion };
+    render({ model: staticModel(spec, meta), el: root.querySelector(".ck-quiz-mount") });
   }
 }
 """
@@ -55,8 +58,10 @@ def html(quiz: Quiz, key: str | None = None) -> str:
     spec = quiz.spec(key)
     root = f"ck-quiz-{spec['ns']}"
     fallback = _html.escape(text(quiz))
+    stamp = (f'data-course="{_html.escape(COURSE_ID)}" '
+             f'data-book-version="{_html.escape(book_version(quiz))}"')
     return (
-        f'<div class="ck-quiz-root" id="{root}" data-quiz="{_html.escape(quiz.name)}">\n'
+        f'<div class="ck-quiz-root" id="{root}" data-quiz="{_html.escape(quiz.name)}" {stamp}>\n'
         f"<style>\n{_asset('quiz.css')}</style>\n"
         f'<script type="application/json" class="ck-quiz-spec">{_json_for_html(spec)}</script>\n'
         f'<div class="ck-quiz-mount"><pre class="ck-quiz-fallback">{fallback}</pre></div>\n'
@@ -75,26 +80,6 @@ def text(quiz: Quiz) -> str:
     for n, q in enumerate(quiz.questions, 1):
         tag = f"{q.type}, {_points(q.points)}" + (", graded by your instructor" if q.graded else "")
         lines.append(f"{n}. {q.prompt} [{tag}]")
-        if isinstance(q, SingleChoice | MultipleAnswer):
-            if isinstance(q, MultipleAnswer):
-                lines.append("   Select all that apply.")
-            lines += [f"   {chr(97 + i)}) {o.text}" for i, o in enumerate(q.options)]
-        elif isinstance(q, TrueFalse):
-            lines.append("   True or false?")
-        elif isinstance(q, Numeric):
-            lines.append(f"   Answer: ____ {q.unit}".rstrip())
-        elif isinstance(q, Matching):
-            lines += [f"   {i + 1}. {item['text']} -> ____" for i, item in enumerate(q.items)]
-            lines.append("   Choices: " + "; ".join(c.text for c in q.choices))
-        elif isinstance(q, Ordering):
-            lines.append("   Put in order:")
-            lines += [f"   - {i.text}" for i in q.shuffled()]
-        elif isinstance(q, Evidence):
-            lines.append(f"   Claim: {q.claim}")
-            lines.append(f"   Which sentence {q.stance} the claim?")
-            lines += [f"   ({i + 1}) {s}" for i, s in enumerate(q.sentence_list)]
-            lines.append(f"   — {q._public()['attribution']}")
-        else:
-            lines.append("   Answer: ____")
+        lines += q.text_lines()
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

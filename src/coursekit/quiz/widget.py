@@ -25,16 +25,22 @@ def in_kernel() -> bool:
 
 
 class QuizWidget(anywidget.AnyWidget):
-    """Widget state: ``spec`` (questions, no keys for graded ones) goes to the browser;
-    ``responses`` ({question id: answer}) and ``score`` (the browser's self-check tally)
-    come back."""
+    """Widget state: ``spec`` (questions, no keys for graded ones), ``course`` and
+    ``book_version`` (stamped into a downloaded response file) go to the browser;
+    ``responses`` ({question id: answer}), ``score`` (the browser's self-check tally) and
+    ``student_name`` (typed above "Download my answers") come back."""
 
     _esm = STATIC / "quiz.js"
     _css = STATIC / "quiz.css"
     spec = traitlets.Dict().tag(sync=True)
     responses = traitlets.Dict().tag(sync=True)
     score = traitlets.Dict().tag(sync=True)
+    course = traitlets.Unicode("").tag(sync=True)
+    book_version = traitlets.Unicode("").tag(sync=True)
+    student_name = traitlets.Unicode("").tag(sync=True)
 
     @classmethod
     def for_quiz(cls, quiz: Quiz) -> QuizWidget:
-        return cls(spec=quiz.spec())
+        from .responses import COURSE_ID, book_version
+
+        return cls(spec=quiz.spec(), course=COURSE_ID, book_version=book_version(quiz))

@@ -31,8 +31,8 @@ format is described in ``coursekit/sources/_text.py`` and the matching rules in
 >>> loc = locate("gusev-2019", "Russia’s foreign policy in Central Asia has three main goals.")
 >>> (loc.kind, loc.paragraph, loc.anchor)
 ('body', 2, 'gusev-2019-p2')
->>> excerpt("gusev-2019", "The first is ... military-technical cooperation").text
-'The first is promoting security and military-technical cooperation'
+>>> excerpt("gusev-2019", "The third is ... (EAEU)").text
+'The third is strengthening the integration institutions of the Eurasian Economic Union (EAEU)'
 """
 
 from __future__ import annotations

@@ -23,11 +23,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from coursekit.errors import CoursekitError
+
 from ._records import _records_from, _seeds_dir
 from ._text import KIND_ANCHOR, _Block, _seed
 
 
-class PassageNotFound(ValueError):
+class PassageNotFound(CoursekitError, ValueError):
     """A passage that does not occur verbatim in the seed text of its source."""
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from coursekit._resources import resource_path
+from coursekit.errors import CoursekitError, UnknownName
 
 SOURCE_IDS: tuple[str, ...] = (
     "unsigned-essay",
@@ -22,14 +23,11 @@ SOURCE_IDS: tuple[str, ...] = (
 _SCHEMA = Path(__file__).with_name("records.schema.json")
 
 
-class UnknownSource(KeyError):
+class UnknownSource(UnknownName):
     """A source id that is not one of :data:`SOURCE_IDS`."""
 
-    def __str__(self) -> str:  # KeyError would repr() the message
-        return str(self.args[0])
 
-
-class SeedFormatError(ValueError):
+class SeedFormatError(CoursekitError, ValueError):
     """A seed file, ``records.yml`` or ``quoted.json`` that breaks the documented format."""
 
 

@@ -1,6 +1,9 @@
 // coursekit quiz front-end: one ES module for the anywidget (JupyterLab) and the built book.
 // anywidget calls render({model, el}); the book's inline <script type="module"> calls the
-// same render() with staticModel(spec), a tiny stand-in for the widget model.
+// same render() with staticModel(spec, meta), a tiny stand-in for the widget model.
+// In the book a reader's answers are kept in localStorage (per course, book version and quiz)
+// and "Download my answers" saves a response file: the format of coursekit/quiz/responses.py
+// (responses-schema.json), which Quiz.save() writes too.
 // Scoring rules mirror coursekit/quiz/_scoring.py and model.py (checked by the browser test).
 // Nothing here touches globals: every id is namespaced by quiz and question id.
 
@@ -161,7 +164,8 @@ function trueFalseControl(q, base) {
 
 function textControl(q, base, numeric, onEnter) {
   const input = h("input", { type: "text", id: `${base}-input`, class: "ck-text",
-    autocomplete: "off", spellcheck: "false", inputmode: numeric ? "decimal" : null });
+    autocomplete: "off", spellcheck: "false", inputmode: numeric ? "decimal" : null,
+    maxlength: 10000 });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter") { e.preventDefault(); onEnter(); }
   });
@@ -191,11 +195,13 @@ function matchingControl(q, base) {
       for (const [id, s] of Object.entries(selects)) { if (s.value) out[id] = s.value; }
       return Object.keys(out).length === q.items.length ? out : null;
     },
-    set(answer) { for (const [id, s] of Object.entries(selects)) s.value = answer[id] ?? ""; },
+    set(answer) {
+      for (const [id, s] of Object.entries(selects)) s.value = (answer || {})[id] ?? "";
+    },
   };
 }
 
-function orderingControl(q, base, announce) {
+function orderingControl(q, base, announce, changed) {
   const text = new Map(q.items.map((i) => [i.id, i.text]));
   let order = q.items.map((i) => i.id);
   const list = h("ol", { class: "ck-order", id: `${base}-order` });
@@ -226,12 +232,14 @@ function orderingControl(q, base, announce) {
     [order[from], order[to]] = [order[to], order[from]];
     draw(id, dir);
     announce(`“${text.get(id)}” moved to position ${to + 1} of ${order.length}.`);
+    changed();
   };
   draw();
   return {
     node: list,
     get: () => [...order],
     set(answer) {
+      if (answer === null) { order = q.items.map((i) => i.id); draw(); }
       if (Array.isArray(answer) && answer.length === order.length) { order = [...answer]; draw(); }
     },
   };
@@ -269,13 +277,71 @@ const HINTS = {
   evidence: "",
 };
 
+// ---------------------------------------------------------------- keeping and handing in
+const FORMAT = "coursekit-responses";
+const FORMAT_VERSION = 1;
+
+// localStorage for one quiz of one version of the book; null where storage is refused.
+function answerStore(course, version, ns) {
+  const key = `coursekit:${course}:${version}:${ns}`;
+  try {
+    const probe = `${key}:probe`;
+    window.localStorage.setItem(probe, "1");
+    window.localStorage.removeItem(probe);
+  } catch (e) {
+    return null;
+  }
+  return {
+    key,
+    read() {
+      try {
+        const saved = JSON.parse(window.localStorage.getItem(key) || "null");
+        return saved && typeof saved === "object" ? saved : null;
+      } catch (e) {
+        return null;
+      }
+    },
+    write(state) {
+      try { window.localStorage.setItem(key, JSON.stringify(state)); return true; }
+      catch (e) { return false; }
+    },
+    clear() { try { window.localStorage.removeItem(key); } catch (e) { /* nothing kept */ } },
+  };
+}
+
+// The response file (coursekit/quiz/responses-schema.json).
+export function responseFile({ course, quiz, bookVersion, name, responses, savedAt }) {
+  return { format: FORMAT, format_version: FORMAT_VERSION, course, quiz,
+    book_version: bookVersion, name: name.trim(), saved_at: savedAt || new Date().toISOString(),
+    responses: { ...responses } };
+}
+
+function download(filename, payload) {
+  const blob = new Blob([`${JSON.stringify(payload, null, 2)}\n`], { type: "application/json" });
+  const url = URL.createObjectURL(blob);
+  const link = h("a", { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
 // ---------------------------------------------------------------- the quiz
 function render({ model, el }) {
   const spec = model.get("spec");
   renders += 1;
   const ns = `ck-${slug(spec.ns || spec.name)}-v${renders}`;
-  const responses = { ...(model.get("responses") || {}) };
+  const isStatic = Boolean(model.get("static"));
+  const course = model.get("course") || "";
+  const bookVersion = model.get("book_version") || "";
+  const store = isStatic && course && bookVersion
+    ? answerStore(course, bookVersion, spec.ns || spec.name) : null;
+  const kept = store ? store.read() : null;
+  const responses = { ...(model.get("responses") || {}), ...((kept && kept.responses) || {}) };
+  let studentName = (kept && typeof kept.name === "string" ? kept.name : null)
+    ?? model.get("student_name") ?? "";
   const results = {}; // question id -> fraction (self-check only)
+  const controls = {}; // question id -> control
   const selfCheck = spec.questions.filter((q) => !q.graded);
   const possible = selfCheck.reduce((sum, q) => sum + q.points, 0);
 
@@ -290,18 +356,49 @@ function render({ model, el }) {
     return { earned, possible, answered, fractions: { ...results } };
   };
 
+  const status = h("p", { class: "ck-handin-status", id: `${ns}-status`, role: "status",
+    "aria-live": "polite" });
+  // `shown: false` announces a message that is already on screen elsewhere (beside a field)
+  const announce = (message, shown = true) => {
+    status.classList.toggle("ck-sr-only", !shown);
+    status.textContent = message;
+  };
+
+  // Keep every change: in the kernel (widget state) and, in the book, in this browser.
+  const persist = () => {
+    model.set("responses", { ...responses });
+    model.set("student_name", studentName);
+    model.save_changes();
+    if (store && !store.write({ name: studentName, responses, saved_at: new Date().toISOString() })) {
+      announce("This browser did not keep your answers: download them before you leave.");
+    }
+  };
+
   const publish = () => {
     const score = updateTotal();
-    model.set("responses", { ...responses });
+    persist();
     model.set("score", score);
     model.save_changes();
     el.dispatchEvent(new CustomEvent("ck-quiz-change", { bubbles: true,
       detail: { quiz: spec.name, responses: { ...responses }, score } }));
   };
 
+  const record = (id) => {
+    const answer = controls[id].get();
+    if (answer === null) delete responses[id];
+    else responses[id] = answer;
+    persist();
+  };
+
   const form = h("form", { class: "ck-quiz", novalidate: true, "aria-label": spec.title });
   form.addEventListener("submit", (e) => e.preventDefault());
   form.append(h("p", { class: "ck-title", text: spec.title }));
+  const onEdit = (e) => {
+    const fieldset = e.target.closest && e.target.closest("fieldset.ck-question");
+    if (fieldset && controls[fieldset.dataset.question]) record(fieldset.dataset.question);
+  };
+  form.addEventListener("change", onEdit);
+  form.addEventListener("input", onEdit);
 
   spec.questions.forEach((q, index) => {
     const base = `${ns}-${slug(q.id)}`;
@@ -314,9 +411,11 @@ function render({ model, el }) {
     else if (q.type === "truefalse") control = trueFalseControl(q, base);
     else if (q.type === "numeric" || q.type === "text") control = textControl(q, base, q.type === "numeric", check);
     else if (q.type === "matching") control = matchingControl(q, base);
-    else if (q.type === "ordering") control = orderingControl(q, base, (msg) => { live.textContent = msg; });
-    else if (q.type === "evidence") control = evidenceControl(q, base);
+    else if (q.type === "ordering") {
+      control = orderingControl(q, base, (msg) => { live.textContent = msg; }, () => record(q.id));
+    } else if (q.type === "evidence") control = evidenceControl(q, base);
     else control = { node: h("p", { text: `Unsupported question type ${q.type}.` }), get: () => null, set() {} };
+    controls[q.id] = control;
     if (responses[q.id] !== undefined) control.set(responses[q.id]);
 
     const points = `${q.points} ${q.points === 1 ? "point" : "points"}${q.graded ? ", graded by your instructor" : ""}`;
@@ -339,10 +438,12 @@ function render({ model, el }) {
       }
       responses[q.id] = answer;
       if (q.graded) {
+        // an assessed item: kept for handing in, never judged here
         fieldset.classList.add("ck-recorded");
-        feedback.replaceChildren(h("p", { class: "ck-verdict", text: model.get("static")
-          ? "Answer noted on this page only. This question is graded by your instructor: " +
-            "answer it in your assignment notebook, where your answers are saved for grading."
+        feedback.replaceChildren(h("p", { class: "ck-verdict", text: isStatic
+          ? "Answer noted on this page only. This question is graded by your instructor, " +
+            "so no feedback is shown. Your answer is saved in this browser; to hand it in, " +
+            "use “Download my answers” below."
           : "Answer recorded. This question is graded by your instructor, so no feedback " +
             "is shown here." }));
         publish();
@@ -367,13 +468,96 @@ function render({ model, el }) {
 
   form.append(total);
   updateTotal();
+  form.append(handInPanel());
   el.replaceChildren(form);
   return () => { el.replaceChildren(); };
+
+  // "Your answers": name, Download my answers, Clear my answers, and a live status line.
+  function handInPanel() {
+    const titleId = `${ns}-handin-title`;
+    const nameInput = h("input", { type: "text", id: `${ns}-name`, class: "ck-text ck-name",
+      autocomplete: "name", spellcheck: "false", maxlength: 200,
+      "aria-describedby": `${ns}-name-help ${ns}-name-error` });
+    nameInput.value = studentName;
+    const nameError = h("p", { class: "ck-error", id: `${ns}-name-error` });
+    nameInput.addEventListener("input", () => {
+      studentName = nameInput.value;
+      if (studentName.trim()) { nameError.textContent = ""; nameInput.removeAttribute("aria-invalid"); }
+      persist();
+    });
+    nameInput.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") { e.preventDefault(); downloadButton.click(); }
+    });
+    const downloadButton = h("button", { type: "button", class: "ck-download" },
+      "Download my answers");
+    const clearButton = h("button", { type: "button", class: "ck-clear" }, "Clear my answers");
+    downloadButton.addEventListener("click", () => {
+      const name = nameInput.value.trim();
+      if (!name) {
+        nameError.textContent = "Type your name before you download your answers.";
+        nameInput.setAttribute("aria-invalid", "true");
+        nameInput.focus();
+        announce("Type your name before you download your answers.", false);
+        return;
+      }
+      const count = Object.keys(responses).length;
+      if (!count) {
+        announce("There are no answers to download yet: answer a question first.");
+        return;
+      }
+      const filename = `${course || "course"}-${slug(spec.name)}-answers.json`;
+      download(filename, responseFile({ course, quiz: spec.name, bookVersion, name,
+        responses }));
+      announce(`Downloaded your answers to ${plural(count, "question")} as ${filename}. ` +
+        "Hand in this file as your instructor asks.");
+    });
+    clearButton.addEventListener("click", () => {
+      const sure = window.confirm(`Clear all your answers to “${spec.title}” and your name ` +
+        `from this ${store ? "browser" : "page"}? This cannot be undone.`);
+      if (!sure) { announce("Nothing was cleared."); return; }
+      for (const id of Object.keys(responses)) delete responses[id];
+      for (const id of Object.keys(results)) delete results[id];
+      Object.values(controls).forEach((c) => c.set(null));
+      form.querySelectorAll("fieldset.ck-question").forEach((f) => {
+        f.classList.remove("ck-right", "ck-wrong", "ck-partial", "ck-recorded");
+      });
+      form.querySelectorAll(".ck-feedback").forEach((f) => f.replaceChildren());
+      studentName = "";
+      nameInput.value = "";
+      nameError.textContent = "";
+      nameInput.removeAttribute("aria-invalid");
+      updateTotal();
+      persist();
+      if (store) store.clear();
+      announce("Cleared your answers and your name.");
+      clearButton.focus();
+    });
+    const count = Object.keys(responses).length;
+    if (kept && count) {
+      status.textContent = `Your answers to ${plural(count, "question")} were kept in this ` +
+        "browser and are filled in above.";
+    }
+    const keep = store
+      ? "Your answers are kept in this browser (on this device only) as you type."
+      : isStatic ? "This browser does not keep answers: download them before you leave."
+        : "Your answers are kept in this notebook's kernel.";
+    return h("div", { class: "ck-handin", role: "group", "aria-labelledby": titleId },
+      h("p", { class: "ck-handin-title", id: titleId, text: "Your answers" }),
+      h("p", { class: "ck-hint", id: `${ns}-name-help`, text: `${keep} To hand them in, type ` +
+        "your name, download the file and hand it in as your instructor asks." }),
+      h("div", { class: "ck-text-row" }, h("label", { for: nameInput.id }, "Your name"),
+        nameInput),
+      nameError,
+      h("div", { class: "ck-actions" }, downloadButton, " ", clearButton),
+      status);
+  }
 }
 
 // A stand-in for the anywidget model in the book (no kernel): state kept in a Map.
-export function staticModel(spec) {
-  const state = new Map([["spec", spec], ["responses", {}], ["score", {}], ["static", true]]);
+export function staticModel(spec, meta = {}) {
+  const state = new Map([["spec", spec], ["responses", {}], ["score", {}], ["static", true],
+    ["course", meta.course || ""], ["book_version", meta.bookVersion || ""],
+    ["student_name", ""]]);
   return {
     get: (key) => state.get(key),
     set: (key, value) => { state.set(key, value); },

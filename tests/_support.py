@@ -1,0 +1,176 @@
+"""Helpers shared by the tests and by ``bench/run.py``: no pytest import, no test functions.
+
+- a quiet static server on a free localhost port;
+- Debian's chromium (found on ``PATH`` or at ``/usr/bin/chromium``) and its flags, plus an
+  offline browser context;
+- axe-core from ``tests/browser/node_modules`` (``make browser-deps`` installs it), the rule
+  sets the book is held to and a runner returning its violations;
+- the texts the accessibility tree exposes in live regions (what a screen reader announces);
+- the pages of ``_toc.yml``;
+- a throwaway Sphinx site for map fragments.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+BUILT_BOOK = REPO / "_build" / "html"
+VENDOR = REPO / "vendor"
+AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+#: axe-core rule tags the book must pass with no finding of any impact (WCAG 2.0 and 2.1, levels
+#: A and AA, plus Deque's best practices); reference/accessibility.md states the same.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """The chromium executable to launch: the one on ``PATH``, else ``/usr/bin/chromium``."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve_directory(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``root`` on a free localhost port; return the server and its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def offline_context(browser, allowed_prefix: str, blocked: list[str] | None = None, **options):
+    """A browser context in which every request outside ``allowed_prefix`` (or ``data:``) is
+    aborted; the aborted URLs are appended to ``blocked`` when it is given."""
+    context = browser.new_context(**options)
+
+    def route(route):
+        if route.request.url.startswith(allowed_prefix) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            if blocked is not None:
+                blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    return context
+
+
+def axe_violations(page, axe_source: str) -> list[dict]:
+    """Run axe-core (rules tagged :data:`AXE_TAGS`) on ``page``; its violations, each with id,
+    impact, help and up to three target selectors."""
+    page.add_script_tag(content=axe_source)
+    return page.evaluate(
+        """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                     resultTypes: ['violations']})).violations
+             .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                         targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""",
+        AXE_TAGS)
+
+
+def live_region_texts(page) -> list[str]:
+    """The text of every live region in Chromium's accessibility tree (nodes whose ``live``
+    property is polite or assertive): what a screen reader announces when it changes."""
+    client = page.context.new_cdp_session(page)
+    try:
+        nodes = client.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        client.detach()
+    by_id = {node["nodeId"]: node for node in nodes}
+
+    def live(node: dict) -> bool:
+        return any(p["name"] == "live" and p["value"].get("value") in ("polite", "assertive")
+                   for p in node.get("properties", []))
+
+    def text(node: dict) -> str:
+        if node.get("role", {}).get("value") in ("StaticText", "text"):
+            return node.get("name", {}).get("value", "")
+        return " ".join(t for t in (text(by_id[c]) for c in node.get("childIds", []) if c in by_id) if t)
+
+    roots = [n for n in nodes if live(n) and not (n.get("parentId") in by_id and live(by_id[n["parentId"]]))]
+    return [" ".join(text(n).split()) for n in roots]
+
+
+def toc_pages() -> list[str]:
+    """HTML paths of every page in ``_toc.yml``, in reading order."""
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    pages: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if key in node:
+                    pages.append(f"{node[key]}.html")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return pages
+
+
+def raw_html(fragment: str) -> str:
+    """An reStructuredText ``raw:: html`` block holding ``fragment``."""
+    return ".. raw:: html\n\n" + "".join(f"   {line}\n" for line in fragment.splitlines()) + "\n"
+
+
+def sphinx_project(root: Path, pages: dict[str, str]) -> Path:
+    """A minimal Sphinx project using ``coursekit.sphinxext``; ``pages`` maps a document name
+    (``"index"``, ``"chapters/one"``) to its reStructuredText."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "conf.py").write_text(
+        "extensions = ['coursekit.sphinxext']\n"
+        "html_theme = 'basic'\n"
+        f"coursekit_vendor_dir = {str(VENDOR)!r}\n"
+        "exclude_patterns = ['_build']\n"
+    )
+    for name, body in pages.items():
+        path = root / f"{name}.rst"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body)
+    return root
+
+
+def sample_maps() -> dict:
+    """One map of every kind; the map tests and the maps browser test draw the same set."""
+    from coursekit import maps
+
+    return {
+        "installations": maps.installations_map(),
+        "installations-2004": maps.installations_map(2004),
+        "membership": maps.membership_map("csto", ["2003-01-01", "2013-01-01"]),
+        "events": maps.events_map(),
+        "route": maps.route_map("northern-route"),
+    }
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file as dicts (the data tests' reader)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    """Write ``rows`` back as CSV in the datasets' own layout."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

@@ -72,6 +72,8 @@ class Question(_DictForm):
     graded: bool = False
     feedback_right: str = ""
     feedback_wrong: str = ""
+    hint: str = ""
+    skill: str = ""
 
     _family: ClassVar[str] = "question"
 

@@ -21,6 +21,7 @@ from .tags import (
     ROLE_CHECK,
     ROLE_EXERCISE,
     ROLES,
+    SKILLS,
     SOLUTION_TAG,
 )
 
@@ -164,6 +165,9 @@ def _validate_cell(path: Path, index: int, info: dict[str, Any], chapter_id: str
         if info.get("kind") not in KINDS:
             problems.append(f"{where} ({item_id}): metadata.coursekit.kind must be one of "
                             f"{', '.join(KINDS)} (got {info.get('kind')!r})")
+        if "skill" in info and info["skill"] not in SKILLS:
+            problems.append(f"{where} ({item_id}): metadata.coursekit.skill must be one of "
+                            f"{', '.join(SKILLS)} (got {info['skill']!r})")
         points = info.get("points")
         if isinstance(points, bool) or not isinstance(points, int | float) or points < 0:
             problems.append(f"{where} ({item_id}): metadata.coursekit.points must be a "

@@ -29,8 +29,11 @@ __all__ = [
     "ROLE_ANSWER",
     "ROLE_CHECK",
     "ROLE_EXERCISE",
+    "ROLE_NO_CODE",
+    "ROLE_SCAFFOLD",
     "ROLE_SOLUTION",
     "ROLE_WRITTEN",
+    "SKILLS",
     "SOLUTION_DIRECTIVES",
     "SOLUTION_TAG",
     "STARTER_KEY",
@@ -48,12 +51,18 @@ ROLE_EXERCISE = "exercise"
 ROLE_SOLUTION = "solution"
 ROLE_ANSWER = "answer"
 ROLE_CHECK = "check"
-ROLES = (ROLE_EXERCISE, ROLE_SOLUTION, ROLE_ANSWER, ROLE_CHECK)
+#: A data task's starter code with blanks, shown folded under the exercise (not executed).
+ROLE_SCAFFOLD = "scaffold"
+#: A data task's no-code variant: the table given, a question about what it shows.
+ROLE_NO_CODE = "no-code"
+ROLES = (ROLE_EXERCISE, ROLE_SOLUTION, ROLE_ANSWER, ROLE_CHECK, ROLE_SCAFFOLD, ROLE_NO_CODE)
 #: Role of the Markdown cell that ``assign`` adds for a written (hand-marked) part; its
 #: ``metadata.coursekit`` also names the ``part``. Not an authoring role.
 ROLE_WRITTEN = "written"
 
 KINDS = ("close-reading", "data", "source-criticism", "fact-check")
+#: The skills progression an exercise's optional ``skill`` names (reference/instructor-guide.md).
+SKILLS = ("sourcing", "contextualising", "corroborating", "close-reading", "argument")
 #: ``kind`` reported for self-check quiz questions by ``coursekit list``.
 QUIZ_KIND = "quiz"
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from _support import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
 import notebook_conventions as nc

@@ -26,6 +26,8 @@ import pytest
 from _support import REPO
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from coursekit.sources import excerpt_calls
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NOTEBOOKS = [*sorted((REPO / "chapters").glob("*.ipynb")), REPO / "reference" / "timeline.ipynb"]
@@ -44,6 +46,10 @@ SETTINGS = {
         "fetchNews": "false", "checkForUpdates": False},
 }
 
+
+PROMPTS = ".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt"
+# Tracebacks and warnings (JupyterLab renders an error as stderr).
+STDERR = '.jp-NotebookPanel [data-mime-type="application/vnd.jupyter.stderr"]'
 
 # The text of every code editor on screen (a collapsed input shows a one-line placeholder instead).
 VISIBLE_EDITORS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-InputArea-editor')]
@@ -132,19 +138,23 @@ def open_and_run(page, url: str, relpath: str) -> None:
     page.locator(".jp-NotebookPanel .jp-Notebook").click(position={"x": 5, "y": 5})
     page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
     page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
-    # No prompt waiting or unrun (collapsed inputs show an empty prompt), at least one numbered,
-    # then the kernel idle for two seconds in a row: every queued cell has run.
+    # Settled: the kernel idle for two seconds in a row, at least one cell numbered and none
+    # queued ([*]). A cell still unrun ([ ]) then means "Run All" stopped at an error.
     page.wait_for_function(
         """() => {
-            const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]
-                .map(p => p.textContent);
+            const prompts = [...document.querySelectorAll(PROMPTS)].map(p => p.textContent);
             const idle = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')
                 ?.getAttribute('data-status') === 'idle';
-            const done = idle && prompts.some(t => /\\[\\d+\\]/.test(t))
-                && !prompts.some(t => /\\[[* ]\\]/.test(t));
-            window.__ckIdleSince = done ? (window.__ckIdleSince || Date.now()) : 0;
-            return done && Date.now() - window.__ckIdleSince > 2000;
-        }""", timeout=int(os.environ.get("LAB_RUN_TIMEOUT", "600")) * 1000, polling=250)
+            const settled = idle && prompts.some(t => /\\[\\d+\\]/.test(t))
+                && !prompts.some(t => /\\[\\*\\]/.test(t));
+            window.__ckIdleSince = settled ? (window.__ckIdleSince || Date.now()) : 0;
+            return settled && Date.now() - window.__ckIdleSince > 2000;
+        }""".replace("PROMPTS", repr(PROMPTS)),
+        timeout=int(os.environ.get("LAB_RUN_TIMEOUT", "600")) * 1000, polling=250)
+    unrun = [t for t in page.locator(PROMPTS).all_inner_texts() if re.fullmatch(r"\[\s*\]:?", t.strip())]
+    if unrun:
+        stderr = "\n".join(page.locator(STDERR).all_inner_texts())
+        raise AssertionError(f"{len(unrun)} cell(s) did not run: a cell raised an error:\n{stderr[-2000:]}")
     page.wait_for_timeout(1500)  # widgets and iframes finish drawing
 
 
@@ -209,8 +219,8 @@ def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path, tmp_path) 
             assert panel.locator(".cite-group, cite").count() > 0
 
         # Quotations: shown as quotations; their code collapsed.
-        n_excerpts = sum(1 for s, c in zip(sources, cells, strict=True) if c["cell_type"] == "code"
-                         and s.lstrip().startswith("ck.excerpt("))
+        n_excerpts = sum(len(excerpt_calls(s)) for s, c in zip(sources, cells, strict=True)
+                         if c["cell_type"] == "code")
         assert panel.locator(".jp-OutputArea .ck-excerpt").count() == n_excerpts
         editors = page.evaluate(VISIBLE_EDITORS)
         assert "ck.excerpt(" not in editors, "an excerpt's code is open in an editor, not collapsed"

@@ -312,7 +312,7 @@ def check_book(book: Path | str) -> list[str]:
     for chapter_id, notebook in chapters.items():
         if not notes_path(book, chapter_id).is_file():
             problems.append(f"{notebook}: no teaching notes ({notes_path(book, chapter_id)})")
-    for path in sorted(folder.glob("ch*.md")):
+    for path in sorted(p for p in folder.glob("*.md") if _FILE_RE.match(p.name)):
         chapter_id = path.stem
         if chapter_id not in chapters:
             problems.append(f"{path}: no chapter {chapter_id} in {book / 'chapters'}")

@@ -306,7 +306,7 @@ def check_book(book: Path | str) -> list[str]:
     chapters = dict(find_chapters(book))
     problems = []
     for path in sorted(folder.iterdir()):
-        if path.suffix == ".md" and _FILE_RE.match(path.name) is None:
+        if path.suffix == ".md" and path.name != "README.md" and _FILE_RE.match(path.name) is None:
             problems.append(f"{path}: a teaching-notes file is named after its chapter, like "
                             "'ch01.md'")
     for chapter_id, notebook in chapters.items():

@@ -35,6 +35,8 @@ from coursekit.assignments import (
     transforms,
 )
 from coursekit.assignments._chapters import cell_info
+from coursekit.assignments._edition import prepare_edition
+from coursekit.errors import InputError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "assign" / "book"
 CH98 = FIXTURE / "chapters" / "98-fixture-visits.ipynb"
@@ -388,6 +390,74 @@ def _assert_clean(files: list[Path], forbidden: list[str]) -> None:
         text = path.read_bytes().decode("utf-8", errors="replace")
         for secret in forbidden:
             assert secret not in text, f"{secret!r} leaked into {path}"
+
+
+#: Teaching notes for the fixture chapters (instructor-bank/notes/chNN.md; format in _notes).
+FIXTURE_NOTES = {
+    "ch98": ("## Lesson plan\n\n- **20 min** — TN-FILE-98 warm-up\n- **30 min** — discussion\n\n"
+             "## In-class activity\n\nPairs read the table.\n\n## Common misconceptions\n\n"
+             "- one\n- two\n- three\n\n## Marking guide\n\n### ch98-ex-1\n\n"
+             "- **2 points** — TN-FILE-98 says what the table counts and cannot tell\n"),
+    "ch99": ("## Lesson plan\n\n- **50 min** — TN-FILE-99 the members\n\n"
+             "## In-class activity\n\nA vote.\n\n## Common misconceptions\n\n"
+             "- one\n- two\n- three\n\n## Marking guide\n\n### ch99-ex-2\n\n"
+             "- **1 point** — a reason\n"),
+}
+
+
+def _noted_copy(tmp_path: Path) -> Path:
+    book = tmp_path / "noted"
+    shutil.copytree(FIXTURE, book)
+    (book / "instructor-bank" / "notes").mkdir()
+    for chapter, text in FIXTURE_NOTES.items():
+        (book / "instructor-bank" / "notes" / f"{chapter}.md").write_text(text, encoding="utf-8")
+    return book
+
+
+def test_instructor_edition_shows_teaching_notes_after_the_objectives(tmp_path: Path) -> None:
+    book = _noted_copy(tmp_path)
+    nb = read(book / "chapters" / CH98.name)
+    nb.cells.insert(1, new_markdown_cell("## Learning objectives\n\n- By the end you can read."))
+    nbformat.write(nb, book / "chapters" / CH98.name)
+    prepare_edition(book, tmp_path / "teacher", "instructor")
+    teacher = read(tmp_path / "teacher" / "chapters" / CH98.name)
+    (index,) = [i for i, c in enumerate(teacher.cells) if "TN-FILE-98" in c.source]
+    assert index == 2 and teacher.cells[1].source.startswith("## Learning objectives")
+    note = teacher.cells[index]
+    assert "teaching-note" in note.metadata["tags"]
+    assert ":class: teaching-note" in note.source and "**Marking guide**" in note.source
+    assert "**ch98-ex-1**" in note.source and "## " not in note.source  # no heading in a directive
+    # a chapter without an objectives heading gets its notes after the title cell
+    ch99 = read(tmp_path / "teacher" / "chapters" / CH99.name)
+    assert [i for i, c in enumerate(ch99.cells) if "TN-FILE-99" in c.source] == [1]
+    # the student edition never gets them, nor does the book's own copy
+    prepare_edition(book, tmp_path / "student", "student")
+    students = [p.read_text() for p in (tmp_path / "student" / "chapters").glob("*.ipynb")]
+    assert len(students) == 2 and not any("TN-FILE" in text for text in students)
+    assert "TN-FILE" not in (book / "chapters" / CH98.name).read_text()
+
+
+def test_instructor_edition_refuses_broken_teaching_notes(tmp_path: Path) -> None:
+    book = _noted_copy(tmp_path)
+    (book / "instructor-bank" / "notes" / "ch98.md").write_text("## Lesson plan\n", "utf-8")
+    with pytest.raises(InputError, match=r"ch98\.md: missing section\(s\) 'In-class activity'"):
+        prepare_edition(book, tmp_path / "teacher", "instructor")
+
+
+def test_edition_for_instructors_carries_each_chapters_notes() -> None:
+    """The course's own notes: each chapter's instructor page gets them, the student page not."""
+    from coursekit.assignments import _edition, _notes
+
+    repo = FIXTURE.parents[3]
+    chapters = sorted((repo / "chapters").glob("[0-9][0-9]-*.ipynb"))
+    assert len(chapters) >= 8
+    for path in chapters:
+        notes = _notes.load(_notes.notes_path(repo, f"ch{path.name[:2]}"))
+        marker = notes.misconceptions[0][:60]
+        teacher = _edition._with_notes(read(path), repo, Path("chapters") / path.name)
+        assert sum(marker in c.source for c in teacher.cells) == 1, path.name
+        student = transforms.run(teacher, transforms.STUDENT_COLLAPSED)
+        assert not any(marker in c.source for c in student.cells), path.name
 
 
 @pytest.mark.slow

@@ -235,6 +235,31 @@ def test_describe_reads_the_package():
     assert "end_reason" in text and "withdrew" in text and "Licence:" in text
 
 
+def test_documents_page_is_up_to_date():
+    from coursekit._datapage import DOCUMENTS_PAGE, render_documents
+
+    page = REPO / DOCUMENTS_PAGE
+    assert page.read_text(encoding="utf-8") == render_documents(), (
+        f"run: python -m coursekit.data --write-documents {DOCUMENTS_PAGE}")
+
+
+def test_documents_page_lists_every_document_with_its_address(tmp_path):
+    from coursekit._datapage import render_documents
+
+    rows = data.load("documents")
+    page = render_documents()
+    for row in rows.itertuples():
+        assert f"(document-{row.doc_id})=" in page
+    assert "en.odkb-csto.org/documents/documents/dogovor" in page  # the address is a link
+    # a document added to a copy of the data shows up, under its kind
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    with (tmp_path / "data" / "documents.csv").open("a", encoding="utf-8") as out:
+        out.write('D099,A Test Law,Test State,2001-03-01,month,law,ru,Article 9,A test row.,'
+                  'web,"Test — President of Russia <http://en.kremlin.ru/x>",A sentence.,\n')
+    other = render_documents(tmp_path / "data")
+    assert "## Laws" in other and "### D099: A Test Law" in other and "2001-03 (month)" in other
+
+
 def test_reference_page_is_up_to_date():
     page = REPO / "reference" / "datasets.md"
     assert page.read_text(encoding="utf-8") == data.render_reference(), (

@@ -53,6 +53,9 @@ class Secrets:
     assessed: set[str]
     reading: str  # chapters, public quiz files and sources
     sources: str  # source texts and datasets only
+    #: Phrases of the teaching notes (instructor-bank/notes): misconceptions and marking-guide
+    #: elements, which only the instructor edition may show.
+    notes: tuple[str, ...] = ()
 
     def text_leaks(self, text: str) -> list[tuple[str, str]]:
         return find_leaks(text, self.banks.values(), public=self.reading, sources=self.sources)
@@ -79,7 +82,25 @@ def secrets() -> Secrets:
     sources = "\n".join(texts("seeds", "data"))
     reading = [_notebook_sources(p) for p in sorted((REPO / "chapters").glob("*.ipynb"))]
     reading += [*texts("chapters/quizzes"), sources]
-    return Secrets(banks, assessed, "\n".join(reading), sources)
+    public = "\n".join(reading)
+    return Secrets(banks, assessed, public, sources, _note_phrases(public))
+
+
+def _note_phrases(public: str) -> tuple[str, ...]:
+    """Sentences of every chapter's teaching notes that no public text contains: the
+    misconceptions and the marking guides' elements (plain ones, so that HTML shows them as
+    written)."""
+    from coursekit.assignments import _notes
+
+    found = []
+    for path in sorted((BANK / "notes").glob("ch*.md")):
+        notes = _notes.load(path)
+        candidates = [*notes.misconceptions,
+                      *(e.text for entry in notes.guide.values() for e in entry.elements)]
+        found += [c for c in candidates if len(c) >= 30 and not re.search(r"[*_`\[\]<>&]", c)
+                  and c not in public]
+    assert len(found) >= 8 * 5, "the teaching notes of ch01-ch08 give the scan its phrases"
+    return tuple(found)
 
 
 # ------------------------------------------------------------------------------- the scans
@@ -151,6 +172,8 @@ def _file_problems(name: str, data: bytes, secrets: Secrets) -> list[str]:
     leaks = {leak for view in views for leak in secrets.text_leaks(view)}
     problems = [f"{name}: private text of {item} (instructor bank): {secret!r:.70}"
                 for item, secret in sorted(leaks)]
+    problems += [f"{name}: a teaching note (instructor-bank/notes): {phrase!r:.70}"
+                 for phrase in secrets.notes if any(phrase in view for view in views)]
     problems += _html_problems(text, name, secrets)
     if name.endswith(".ipynb"):
         try:
@@ -278,8 +301,10 @@ def test_a_planted_leak_is_found(secrets: Secrets, tmp_path: Path) -> None:
     spec = {"questions": [{"id": "ch01-q-2", "type": "truefalse", "graded": True, "key": False}]}
     page = (f'<p>{explanation}</p><script type="application/json" class="ck-quiz-spec">'
             f"{json.dumps(spec)}</script>")
+    note = secrets.notes[0]
     files = {
         "page.html": page,
+        "notes.html": f"<li>{htmllib.escape(note)}</li>",
         "nb.ipynb": json.dumps({"cells": [{"cell_type": "code", "source": [solution_line],
                                            "outputs": []}], "metadata": {}}),
         "coursekit/_quizzes/ch01.yml": leaked_quiz,
@@ -295,6 +320,8 @@ def test_a_planted_leak_is_found(secrets: Secrets, tmp_path: Path) -> None:
     assert found["instructor-bank/ch03.yml"] == ["instructor-bank/ch03.yml: a file of the "
                                                  "instructor bank"]
     assert found["clean.html"] == []
+    assert found["notes.html"] == [f"notes.html: a teaching note (instructor-bank/notes): "
+                                   f"{note!r:.70}"]
     # and a whole tree with one planted file fails the scan
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "index.html").write_text("<p>welcome</p>")

@@ -11,7 +11,10 @@
 - ``excerpts``: every literal ``excerpt(...)`` in ``chapters/*.ipynb``
   (:func:`coursekit.sources.verify_notebook_excerpts`);
 - ``quizzes``: every ``chapters/quizzes/*.yml`` loads (:func:`coursekit.quiz.load`), with the
-  book's ``instructor-bank/`` when it has one.
+  book's ``instructor-bank/`` when it has one;
+- ``notes``: the teaching notes ``instructor-bank/notes/chNN.md`` (when the book has that
+  folder): one per chapter, the format, and marking guides whose points add up to the written
+  parts' points in the chapter notebooks (:func:`coursekit.assignments._notes.check_book`).
 
 The data checks read ``root/data``; a book without a ``data/`` folder uses the datasets
 coursekit ships (what its chapters load). Each check reports problems instead of stopping at
@@ -144,12 +147,19 @@ def check_quizzes(root: Path) -> list[str]:
     return problems
 
 
+def check_notes(root: Path) -> list[str]:
+    from coursekit.assignments._notes import check_book
+
+    return check_book(root)
+
+
 CHECKS: dict[str, Callable[[Path], list[str]]] = {
     "datasets": check_datasets,
     "routes": check_routes,
     "boundaries": check_boundaries,
     "excerpts": check_excerpts,
     "quizzes": check_quizzes,
+    "notes": check_notes,
 }
 
 

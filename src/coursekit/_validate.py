@@ -306,16 +306,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Validate the data package; print the problems; return 1 if there are any.
 
     ``--root DIR`` checks another copy of ``data/``; ``--write-reference PATH`` also writes the
-    generated reference page.
+    generated reference page, ``--write-documents PATH`` the page of primary documents.
     """
     import argparse
 
-    from coursekit._datapage import render_reference
+    from coursekit._datapage import render_documents, render_reference
 
     parser = argparse.ArgumentParser(prog="python -m coursekit.data", description=main.__doc__)
     parser.add_argument("--root", help="folder holding datapackage.json (default: data/)")
     parser.add_argument("--write-reference", metavar="PATH",
                         help="write the generated dataset reference page to PATH")
+    parser.add_argument("--write-documents", metavar="PATH",
+                        help="write the generated page of primary documents to PATH")
     parser.add_argument("--provenance-report", action="store_true",
                         help="print, for every dataset, its rows by source kind, and exit")
     args = parser.parse_args(argv)
@@ -333,6 +335,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write_reference:
         write_atomic(Path(args.write_reference), render_reference(args.root))
         print(f"wrote {args.write_reference}")
+    if args.write_documents:
+        write_atomic(Path(args.write_documents), render_documents(args.root))
+        print(f"wrote {args.write_documents}")
     counts = ", ".join(f"{n} {len(load(n, root=args.root))}" for n in names(args.root)
                        if n != "boundaries")
     print(f"data package valid ({counts})")

@@ -144,7 +144,8 @@ def _cmd_gradebook(args: argparse.Namespace) -> int:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     """Run the check gate (datasets, routes.yml, boundaries, excerpts, quizzes with the
-    instructor bank: :mod:`coursekit._gate`) and validate the chapters' exercise metadata."""
+    instructor bank, teaching notes: :mod:`coursekit._gate`) and validate the chapters'
+    exercise metadata."""
     from coursekit._gate import run_all
     from coursekit.assignments import transforms
     from coursekit.assignments._chapters import load_catalog

@@ -21,10 +21,10 @@ import yaml
 from coursekit._resources import write_atomic
 from coursekit.errors import InputError, RunError
 
-from . import transforms
+from . import _notes, transforms
 from ._files import OutputExistsError, check_output_folder, has_marker, mark
 from ._markdown import rewrite_class_option
-from .tags import TEACHING_NOTE
+from .tags import CHAPTER_FILE_RE, TEACHING_NOTE
 
 __all__ = ["EDITIONS", "SOLUTION_MODES", "build_edition", "prepare_edition"]
 
@@ -58,8 +58,18 @@ def _markdown_page(text: str, edition: str, solutions: str) -> str:
     return rewrite_class_option(text, solution, lambda c: c if "dropdown" in c else [*c, "dropdown"])
 
 
+def _with_notes(nb: nbformat.NotebookNode, book: Path, page: Path) -> nbformat.NotebookNode:
+    """The instructor page of a chapter with its teaching notes (``_notes``), if it has any."""
+    match = CHAPTER_FILE_RE.match(page.name)
+    if page.parent != Path("chapters") or not match:
+        return nb
+    path = _notes.notes_path(book, f"ch{match['num']}")
+    return _notes.inject(nb, _notes.load(path)) if path.is_file() else nb
+
+
 def prepare_edition(book: Path, target: Path, edition: str, solutions: str = "collapsed") -> None:
-    """Copy ``book`` to ``target`` and transform its pages for ``edition``."""
+    """Copy ``book`` to ``target`` and transform its pages for ``edition``: the instructor
+    edition's chapters get their teaching notes (``instructor-bank/notes/chNN.md``)."""
     book, target = Path(book).resolve(), Path(target)
 
     def ignore(folder: str, names: list[str]) -> set[str]:
@@ -72,6 +82,8 @@ def prepare_edition(book: Path, target: Path, edition: str, solutions: str = "co
         nb = transforms.run(nb, pipeline, book / path.relative_to(target))
         if edition == "student":
             nb.metadata.pop("widgets", None)
+        else:
+            nb = _with_notes(nb, book, path.relative_to(target))
         write_atomic(path, nbformat.writes(nb))
     for path in sorted(target.rglob("*.md")):
         text = path.read_text(encoding="utf-8")

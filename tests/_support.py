@@ -24,6 +24,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 BUILT_BOOK = REPO / "_build" / "html"
 VENDOR = REPO / "vendor"
+#: Every chapter's id (ch00, ch01, ...), from the chapter notebooks themselves.
+CHAPTER_IDS = sorted(f"ch{p.name[:2]}" for p in (REPO / "chapters").glob("[0-9][0-9]-*.ipynb"))
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 #: axe-core rule tags the book must pass with no finding of any impact (WCAG 2.0 and 2.1, levels
 #: A and AA, plus Deque's best practices); reference/accessibility.md states the same.

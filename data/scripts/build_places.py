@@ -67,6 +67,9 @@ PLACES: list[tuple[str, int, str, int, str]] = [
     ("khujand", 1514879, "Khujand", 15000, "A heroin-transit hub in data/routes.yml."),
     ("samarkand", 1216265, "Samarkand", 15000, ""),
     ("kabul", 1138958, "Kabul", 15000, ""),
+    ("mary", 1218667, "Mary", 15000,
+     "City in south-eastern Turkmenistan near the Galkynysh gas field; groundbreaking of the TAPI "
+     "pipeline (2015)."),
 ]
 
 FIELDS = ["place_id", "name", "geonames_name", "country_iso3", "lat", "lon", "geonameid",

@@ -37,6 +37,7 @@ from .model import (
     Ordering,
     Question,
     QuizFileError,
+    Reply,
     Score,
     ShortText,
     SingleChoice,
@@ -58,6 +59,7 @@ __all__ = [
     "Question",
     "Quiz",
     "QuizFileError",
+    "Reply",
     "Result",
     "Score",
     "ShortText",
@@ -70,6 +72,9 @@ __all__ = [
 ]
 
 _cache: dict[tuple[Path, int], Quiz] = {}
+#: Tries at each self-check question in this session: ``check`` shows the hint after a first
+#: wrong try and the explanation after a right answer or a second try.
+_tries: dict[str, int] = {}
 
 
 def _cached(name: str) -> Quiz:
@@ -100,6 +105,9 @@ def check(item_id: str, answer: Any) -> bool:
     """Check an answer to an exercise data task (``chNN-ex-M``) or a self-check question
     (``chNN-q-M``): print feedback and return True only for a fully right answer.
 
+    For a question, as in the book: the first wrong try shows the feedback and the
+    question's hint; a right answer or a second try shows the explanation too.
+
     The quiz file is found from the id's prefix (``ch02-ex-2`` -> ``ch02.yml``). An assessed
     item is graded by the instructor: ``check`` then only says whether the answer has the
     right shape (a number, a list, ...), reveals nothing, and returns False.
@@ -121,6 +129,12 @@ def check(item_id: str, answer: Any) -> bool:
         print(textwrap.fill(f"{item_id}: graded by your instructor; {note}", width=88,
                             break_on_hyphens=False))
         return False
+    if isinstance(item, Question):
+        _tries[item_id] = _tries.get(item_id, 0) + 1
+        reply = item.respond(answer, _tries[item_id])
+        lines = [f"{item_id}: {reply.lines()[0]}", *reply.lines()[1:]]
+        print("\n".join(textwrap.fill(line, width=88, break_on_hyphens=False) for line in lines))
+        return reply.correct
     outcome = item.score(answer)
     print(textwrap.fill(f"{item_id}: {outcome}", width=88, break_on_hyphens=False))
     return outcome.correct

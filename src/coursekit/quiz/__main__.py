@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from coursekit.errors import CoursekitError
+
 from .._resources import resource_path
 from . import rules
 
@@ -27,7 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (args.coverage or args.check):
         parser.error("give --coverage and/or --check")
     folder = args.quizzes or resource_path("quizzes")
-    quizzes = rules.load_course(folder, bank=args.bank)
+    try:
+        quizzes = rules.load_course(folder, bank=args.bank)
+    except CoursekitError as exc:  # a quiz that does not load: say where, no traceback
+        print(exc, file=sys.stderr)
+        return 1
     if args.coverage:
         print(rules.coverage_table(quizzes))
     found = rules.problems(quizzes) if args.check else []

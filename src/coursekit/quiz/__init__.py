@@ -12,6 +12,12 @@ keys there; assessed items (``graded: true``) carry none: their private parts li
 instructor bank (``instructor-bank/<name>.yml``, ``bank-schema.json``), merged only by
 ``load(name, bank=path)``. Without the bank an assessed item is "graded by your instructor":
 ``check`` verifies the answer's shape only and ``score`` raises ``MissingKeyError``.
+
+Feedback, the same in the book, the widget and ``check``: the first wrong try shows the
+chosen option's feedback and the question's ``hint``; the ``explanation`` comes only after a
+right answer or a second try (``Question.respond``). Chapter quizzes also keep the course's
+rules (``coursekit.quiz.rules``, run by ``coursekit check``); ``python -m coursekit.quiz
+--coverage`` prints each chapter's share of questions by ``skill``.
 """
 
 from __future__ import annotations

@@ -74,14 +74,20 @@ def good_quiz() -> dict[str, Any]:
     return {"title": "Planted quiz", "questions": questions}
 
 
+POLICY = REPO / "chapters" / rules.POLICY_FILE
+
+
 def run_rules(tmp_path: Path, data: dict[str, Any], name: str = "ch01",
               others: dict[str, dict[str, Any]] | None = None) -> list[str]:
-    folder = tmp_path / "quizzes"
-    folder.mkdir(exist_ok=True)
+    """The problems ``coursekit check`` finds in a book with these quizzes and the course's
+    policy file."""
+    folder = tmp_path / "chapters" / "quizzes"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder.parent / rules.POLICY_FILE).write_bytes(POLICY.read_bytes())
     for stem, content in {name: data, **(others or {})}.items():
         (folder / f"{stem}.yml").write_text(yaml.safe_dump(content, allow_unicode=True),
                                             encoding="utf-8")
-    return rules.problems(rules.load_course(folder))
+    return check_quizzes(tmp_path)
 
 
 def test_the_planted_good_quiz_keeps_every_rule(tmp_path):
@@ -145,7 +151,7 @@ def test_at_least_half_of_a_chapter_tests_judgement(tmp_path):
     data["questions"][2]["skill"] = "calculation"
     found = run_rules(tmp_path, data)
     assert len(found) == 1 and "3 of 8 questions test" in found[0] and "at least half" in found[0]
-    assert found[0].startswith(str(tmp_path / "quizzes" / "ch01.yml"))
+    assert found[0].startswith(str(tmp_path / "chapters" / "quizzes" / "ch01.yml"))
 
 
 def test_size_and_types(tmp_path):
@@ -182,13 +188,26 @@ def test_rules_apply_to_chapter_quizzes_only(tmp_path):
     assert run_rules(tmp_path, data, name="demo") == []
 
 
-def test_the_check_gate_runs_the_rules(tmp_path):
-    (tmp_path / "chapters" / "quizzes").mkdir(parents=True)
+def test_the_rules_are_the_books_own(tmp_path):
     bad = _plant(lambda qs: qs[1].pop("hint"))
-    (tmp_path / "chapters" / "quizzes" / "ch01.yml").write_text(yaml.safe_dump(bad),
-                                                                 encoding="utf-8")
-    found = check_quizzes(tmp_path)
+    found = run_rules(tmp_path, bad)
     assert len(found) == 1 and "item 'ch01-q-2', field 'hint'" in found[0]
+    # a book without a policy file (such as the assignment fixture) has its quizzes validated only
+    (tmp_path / "chapters" / rules.POLICY_FILE).unlink()
+    assert check_quizzes(tmp_path) == []
+    # the policy's numbers are the book's
+    (tmp_path / "chapters" / rules.POLICY_FILE).write_text("min_judgement_share: 0.9\n")
+    found = check_quizzes(tmp_path)
+    assert any("6 of 8 questions test" in f and "at least 90% must" in f for f in found)
+    # and a mistake in the policy is named by file and field
+    (tmp_path / "chapters" / rules.POLICY_FILE).write_text("min_questoins: 8\n")
+    found = check_quizzes(tmp_path)
+    assert found == [f"{tmp_path / 'chapters' / rules.POLICY_FILE}, field 'min_questoins': "
+                     "unknown rule; expected one of min_questions, min_types, "
+                     "min_judgement_share"]
+    (tmp_path / "chapters" / rules.POLICY_FILE).write_text("min_types: three\n")
+    assert "field 'min_types': expected a whole number >= 0, got 'three'" in check_quizzes(
+        tmp_path)[0]
 
 
 def test_an_assessed_items_option_feedback_is_required_in_the_bank(tmp_path):
@@ -218,7 +237,8 @@ def test_an_assessed_items_option_feedback_is_required_in_the_bank(tmp_path):
 # -- the shipped chapter quizzes -------------------------------------------------------------
 
 def test_the_course_quizzes_keep_every_rule():
-    assert rules.problems(rules.load_course(QUIZZES, bank=BANK)) == []
+    assert rules.policy(QUIZZES) is not None, "the course keeps chapters/quiz-rules.yml"
+    assert rules.problems(rules.load_course(QUIZZES, bank=BANK), rules.policy(QUIZZES)) == []
 
 
 def test_coverage_table_counts_skills_per_chapter(tmp_path):

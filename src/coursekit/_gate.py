@@ -11,8 +11,8 @@
 - ``excerpts``: every literal ``excerpt(...)`` in ``chapters/*.ipynb``
   (:func:`coursekit.sources.verify_notebook_excerpts`);
 - ``quizzes``: every ``chapters/quizzes/*.yml`` loads (:func:`coursekit.quiz.load`), with the
-  book's ``instructor-bank/`` when it has one, and the chapter quizzes keep the course's rules
-  (:mod:`coursekit.quiz.rules`).
+  book's ``instructor-bank/`` when it has one, and the chapter quizzes keep the book's rules
+  (``chapters/quiz-rules.yml``, :mod:`coursekit.quiz.rules`) when it has them.
 
 The data checks read ``root/data``; a book without a ``data/`` folder uses the datasets
 coursekit ships (what its chapters load). Each check reports problems instead of stopping at
@@ -134,16 +134,20 @@ def check_excerpts(root: Path) -> list[str]:
 def check_quizzes(root: Path) -> list[str]:
     from coursekit import quiz
     from coursekit.assignments._quizapi import default_bank
-    from coursekit.quiz.rules import problems as course_rules
+    from coursekit.quiz import rules
 
     problems, loaded = [], []
     bank = default_bank(root)  # the instructor bank, when the book has one, is checked with them
-    for path in sorted((root / "chapters" / "quizzes").glob("*.yml")):
+    folder = root / "chapters" / "quizzes"
+    for path in sorted(folder.glob("*.yml")):
         try:
             loaded.append(quiz.load(path, bank=bank))
         except CoursekitError as exc:  # QuizFileError, an unknown source in a passage...
             problems.append(str(exc))
-    return problems + course_rules(loaded)  # the course's rules for chapter quizzes
+    try:  # the book's own rules for its chapter quizzes (chapters/quiz-rules.yml)
+        return problems + rules.problems(loaded, rules.policy(folder))
+    except CoursekitError as exc:
+        return [*problems, str(exc)]
 
 
 CHECKS: dict[str, Callable[[Path], list[str]]] = {

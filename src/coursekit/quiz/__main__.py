@@ -31,12 +31,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder = args.quizzes or resource_path("quizzes")
     try:
         quizzes = rules.load_course(folder, bank=args.bank)
+        policy = rules.policy(folder)
     except CoursekitError as exc:  # a quiz that does not load: say where, no traceback
         print(exc, file=sys.stderr)
         return 1
     if args.coverage:
         print(rules.coverage_table(quizzes))
-    found = rules.problems(quizzes) if args.check else []
+    if args.check and policy is None:
+        print(f"{folder}: no {rules.POLICY_FILE}, so no course rules to check", file=sys.stderr)
+    found = rules.problems(quizzes, policy) if args.check else []
     for problem in found:
         print(problem, file=sys.stderr)
     if args.check:

@@ -1,8 +1,11 @@
 """The course's rules for chapter quizzes (``chapters/quizzes/chNN.yml``), checked by
 ``coursekit check`` (:func:`coursekit._gate.check_quizzes`) and counted by ``coverage``.
 
-A quiz file that loads (:func:`coursekit.quiz.load`) is well formed; a *course* quiz must also
-test judgement and give feedback that teaches without giving the key away:
+A quiz file that loads (:func:`coursekit.quiz.load`) is well formed. A book that keeps a policy
+file, ``chapters/quiz-rules.yml`` beside its ``quizzes/`` folder (:func:`policy`: the minimum
+number of questions and of types, and the share of judgement questions), asks more of its
+chapter quizzes: they must test judgement and give feedback that teaches without giving the
+key away:
 
 - every question has a ``skill``, a ``hint`` and an ``explanation``;
 - every option of a single/multiple question has ``feedback`` (an assessed item's lives in
@@ -12,8 +15,8 @@ test judgement and give feedback that teaches without giving the key away:
   key sentence of an evidence question (its text, "sentence 3", "the last sentence"), the
   verdict of a true/false statement, or a list of dates in the order an ordering question
   asks for;
-- each quiz has at least :data:`MIN_QUESTIONS` questions of at least :data:`MIN_TYPES` types,
-  and at least half its questions test one of :data:`JUDGEMENT`;
+- each quiz has at least ``min_questions`` questions of at least ``min_types`` types, and at
+  least ``min_judgement_share`` of its questions test one of :data:`JUDGEMENT`;
 - no question's prompt (with an evidence question's claim) repeats one of another chapter's
   quiz, compared after normalising case, accents, punctuation and spacing.
 
@@ -25,22 +28,27 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
+
+import yaml
 
 from coursekit.errors import Where
 
 from ._quiz import Quiz
 from ._scoring import normalise_text
+from .errors import QuizFileError
 from .model import Evidence, Numeric, Ordering, Question, ShortText, TrueFalse, _Choice
 
-__all__ = ["JUDGEMENT", "MIN_QUESTIONS", "MIN_TYPES", "SKILLS", "coverage", "coverage_table",
-           "is_course_quiz", "problems"]
+__all__ = ["JUDGEMENT", "POLICY_FILE", "SKILLS", "Policy", "coverage", "coverage_table",
+           "is_course_quiz", "policy", "problems"]
 
 #: The skills a question may test (schema.json ``skill``), in table order.
 SKILLS = ("evidence", "interpretation", "source-criticism", "recall", "calculation")
 #: The skills that count as judgement; at least half of a chapter's questions test one.
 JUDGEMENT = frozenset({"evidence", "interpretation", "source-criticism"})
-MIN_QUESTIONS, MIN_TYPES = 8, 3
+#: The book's policy file, beside its quizzes folder; without it the rules are not applied.
+POLICY_FILE = "quiz-rules.yml"
 _COURSE_QUIZ = re.compile(r"ch\d{2}")
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
              "ninth", "tenth")
@@ -50,6 +58,42 @@ _NAMES_OPTION = (re.compile(r"\b(?:option|choice)\s+\(?([a-z0-9_-]+)\)?", re.IGN
 _VERDICT = re.compile(r"\b(?:statement|claim|sentence|answer|it)\s+is\s+(true|false)\b",
                       re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A book's rules for its chapter quizzes (the fields of ``quiz-rules.yml``)."""
+
+    min_questions: int = 8
+    min_types: int = 3
+    min_judgement_share: float = 0.5
+
+
+def policy(folder: Path) -> Policy | None:
+    """The policy for the quizzes in ``folder`` (``folder/../quiz-rules.yml``), or None if the
+    book keeps none. Raises ``QuizFileError`` naming the file and field for an unknown field or
+    a bad value."""
+    path = Path(folder).parent / POLICY_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise QuizFileError(f"not valid YAML: {exc}", file=path) from None
+    if not isinstance(data, dict):
+        raise QuizFileError("expected a mapping of rule: value", file=path)
+    known = {f.name: f.type for f in fields(Policy)}
+    for key, value in data.items():
+        if key not in known:
+            raise QuizFileError(f"unknown rule; expected one of {', '.join(known)}", file=path,
+                                field=str(key))
+        ok = (isinstance(value, int) and not isinstance(value, bool) and value >= 0
+              if known[key] == "int" else
+              isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1)
+        if not ok:
+            want = "a whole number >= 0" if known[key] == "int" else "a share between 0 and 1"
+            raise QuizFileError(f"expected {want}, got {value!r}", file=path, field=str(key))
+    return Policy(**data)
 
 
 def is_course_quiz(name: str) -> bool:
@@ -175,24 +219,26 @@ def _prompt(question: Question) -> str:
     return _words(f"{question.prompt} {claim}")
 
 
-def quiz_problems(quiz: Quiz) -> list[str]:
+def quiz_problems(quiz: Quiz, rules: Policy) -> list[str]:
     """What course quiz ``quiz`` breaks: each question's rules, then the quiz's size, types and
     share of judgement questions."""
     found = [p for q in quiz.questions for p in question_problems(quiz, q)]
     where = _where(quiz)
-    if len(quiz.questions) < MIN_QUESTIONS:
+    if len(quiz.questions) < rules.min_questions:
         found.append(where.message(f"{len(quiz.questions)} questions; a course quiz needs at "
-                                   f"least {MIN_QUESTIONS}"))
+                                   f"least {rules.min_questions}"))
     types = sorted({q.type for q in quiz.questions})
-    if len(types) < MIN_TYPES:
+    if len(types) < rules.min_types:
         found.append(where.message(f"{len(types)} question type(s) ({', '.join(types)}); a "
-                                   f"course quiz needs at least {MIN_TYPES}"))
+                                   f"course quiz needs at least {rules.min_types}"))
     judging = [q.id for q in quiz.questions if q.skill in JUDGEMENT]
-    if quiz.questions and 2 * len(judging) < len(quiz.questions):
+    if quiz.questions and len(judging) < rules.min_judgement_share * len(quiz.questions):
+        share = rules.min_judgement_share
         found.append(where.message(
             f"{len(judging)} of {len(quiz.questions)} questions test "
-            f"{'/'.join(sorted(JUDGEMENT))}; at least half must (set `skill`, or replace recall "
-            "and calculation questions)"))
+            f"{'/'.join(sorted(JUDGEMENT))}; at least "
+            f"{'half' if share == 0.5 else f'{share:.0%}'} must (set `skill`, or replace "
+            "recall and calculation questions)"))
     return found
 
 
@@ -212,10 +258,13 @@ def repeat_problems(quizzes: Sequence[Quiz]) -> list[str]:
     return found
 
 
-def problems(quizzes: Iterable[Quiz]) -> list[str]:
-    """Every rule broken by the course quizzes among ``quizzes`` (others are skipped)."""
+def problems(quizzes: Iterable[Quiz], rules: Policy | None = Policy()) -> list[str]:
+    """Every rule of ``rules`` broken by the chapter quizzes among ``quizzes`` (others, such
+    as ``demo``, are skipped); none when the book has no policy (``rules`` is None)."""
+    if rules is None:
+        return []
     course = [q for q in quizzes if is_course_quiz(q.name)]
-    return [p for q in course for p in quiz_problems(q)] + repeat_problems(course)
+    return [p for q in course for p in quiz_problems(q, rules)] + repeat_problems(course)
 
 
 # -- coverage -----------------------------------------------------------------------------------

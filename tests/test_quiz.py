@@ -128,6 +128,9 @@ def test_sentences_keep_initials_and_closing_brackets():
             "Yes.")
     assert sentences(text) == ["Despite regret, V. Putin is pragmatic.", "He acted (Lo, 2015).",
                                '"Rules" apply?', "Yes."]
+    # a footnote mark after the full stop still ends the sentence
+    assert sentences("He seized the chance.³⁶ In a brisk manner, he acted.⁴ Done.") == [
+        "He seized the chance.³⁶", "In a brisk manner, he acted.⁴", "Done."]
 
 
 @pytest.mark.parametrize(

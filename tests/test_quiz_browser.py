@@ -247,6 +247,32 @@ def test_every_type_by_mouse_and_keyboard(page, quizzes, shot):
     assert quiz.score(demo, events[-1]["responses"]).points == 8
 
 
+def test_hint_at_the_first_wrong_try_and_the_explanation_only_later(page, quizzes, shot):
+    q1 = question(page, "demo-q-1")
+    hint = quizzes["demo"]["demo-q-1"].hint
+    q1.get_by_label("Tashkent, Uzbekistan").click()
+    q1.get_by_role("button", name="Check answer").click()
+    first = feedback(page, "demo-q-1")
+    assert first.startswith("Not quite. Tashkent is where") and f"Hint: {hint}" in first
+    assert "Explanation:" not in first and "Source:" not in first
+    assert "Kant, Kyrgyzstan, in" not in first  # neither feedback nor hint gives the key away
+    shot(page, "demo-q-1", "hint")
+    q1.get_by_label("Moscow, Russia").click()
+    q1.get_by_role("button", name="Check answer").click()
+    second = feedback(page, "demo-q-1")
+    assert second.startswith("Not quite. Moscow is where") and "Hint:" not in second
+    assert "Explanation:" in second and "Source: Unknown author" in second
+    # a right answer at the first try shows the explanation at once, and no hint
+    q3 = question(page, "demo-q-3")
+    q3.get_by_label("True").click()
+    q3.get_by_role("button", name="Check answer").click()
+    assert feedback(page, "demo-q-3").startswith("Correct.")
+    assert "Explanation:" in feedback(page, "demo-q-3")
+    assert "Hint:" not in feedback(page, "demo-q-3")
+    # the book's rule is Python's rule
+    assert str(quizzes["demo"]["demo-q-1"].respond("tashkent", 1)).endswith(f"Hint: {hint}")
+
+
 def test_second_quiz_graded_and_independent(page, shot):
     q1 = question(page, "demo-q-1")
     q1.get_by_label("Kant, Kyrgyzstan").click()

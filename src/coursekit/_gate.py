@@ -11,7 +11,8 @@
 - ``excerpts``: every literal ``excerpt(...)`` in ``chapters/*.ipynb``
   (:func:`coursekit.sources.verify_notebook_excerpts`);
 - ``quizzes``: every ``chapters/quizzes/*.yml`` loads (:func:`coursekit.quiz.load`), with the
-  book's ``instructor-bank/`` when it has one;
+  book's ``instructor-bank/`` when it has one, and the chapter quizzes keep the book's rules
+  (``chapters/quiz-rules.yml``, :mod:`coursekit.quiz.rules`) when it has them;
 - ``notes``: the teaching notes ``instructor-bank/notes/chNN.md`` (when the book has that
   folder): one per chapter, the format, and marking guides whose points add up to the written
   parts' points in the chapter notebooks (:func:`coursekit.assignments._notes.check_book`).
@@ -136,15 +137,20 @@ def check_excerpts(root: Path) -> list[str]:
 def check_quizzes(root: Path) -> list[str]:
     from coursekit import quiz
     from coursekit.assignments._quizapi import default_bank
+    from coursekit.quiz import rules
 
-    problems = []
+    problems, loaded = [], []
     bank = default_bank(root)  # the instructor bank, when the book has one, is checked with them
-    for path in sorted((root / "chapters" / "quizzes").glob("*.yml")):
+    folder = root / "chapters" / "quizzes"
+    for path in sorted(folder.glob("*.yml")):
         try:
-            quiz.load(path, bank=bank)
+            loaded.append(quiz.load(path, bank=bank))
         except CoursekitError as exc:  # QuizFileError, an unknown source in a passage...
             problems.append(str(exc))
-    return problems
+    try:  # the book's own rules for its chapter quizzes (chapters/quiz-rules.yml)
+        return problems + rules.problems(loaded, rules.policy(folder))
+    except CoursekitError as exc:
+        return [*problems, str(exc)]
 
 
 def check_notes(root: Path) -> list[str]:

@@ -12,6 +12,12 @@ keys there; assessed items (``graded: true``) carry none: their private parts li
 instructor bank (``instructor-bank/<name>.yml``, ``bank-schema.json``), merged only by
 ``load(name, bank=path)``. Without the bank an assessed item is "graded by your instructor":
 ``check`` verifies the answer's shape only and ``score`` raises ``MissingKeyError``.
+
+Feedback, the same in the book, the widget and ``check``: the first wrong try shows the
+chosen option's feedback and the question's ``hint``; the ``explanation`` comes only after a
+right answer or a second try (``Question.respond``). Chapter quizzes also keep the course's
+rules (``coursekit.quiz.rules``, run by ``coursekit check``); ``python -m coursekit.quiz
+--coverage`` prints each chapter's share of questions by ``skill``.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from .model import (
     Ordering,
     Question,
     QuizFileError,
+    Reply,
     Score,
     ShortText,
     SingleChoice,
@@ -58,6 +65,7 @@ __all__ = [
     "Question",
     "Quiz",
     "QuizFileError",
+    "Reply",
     "Result",
     "Score",
     "ShortText",
@@ -70,6 +78,9 @@ __all__ = [
 ]
 
 _cache: dict[tuple[Path, int], Quiz] = {}
+#: Tries at each self-check question in this session: ``check`` shows the hint after a first
+#: wrong try and the explanation after a right answer or a second try.
+_tries: dict[str, int] = {}
 
 
 def _cached(name: str) -> Quiz:
@@ -100,6 +111,9 @@ def check(item_id: str, answer: Any) -> bool:
     """Check an answer to an exercise data task (``chNN-ex-M``) or a self-check question
     (``chNN-q-M``): print feedback and return True only for a fully right answer.
 
+    For a question, as in the book: the first wrong try shows the feedback and the
+    question's hint; a right answer or a second try shows the explanation too.
+
     The quiz file is found from the id's prefix (``ch02-ex-2`` -> ``ch02.yml``). An assessed
     item is graded by the instructor: ``check`` then only says whether the answer has the
     right shape (a number, a list, ...), reveals nothing, and returns False.
@@ -121,6 +135,12 @@ def check(item_id: str, answer: Any) -> bool:
         print(textwrap.fill(f"{item_id}: graded by your instructor; {note}", width=88,
                             break_on_hyphens=False))
         return False
+    if isinstance(item, Question):
+        _tries[item_id] = _tries.get(item_id, 0) + 1
+        reply = item.respond(answer, _tries[item_id])
+        lines = [f"{item_id}: {reply.lines()[0]}", *reply.lines()[1:]]
+        print("\n".join(textwrap.fill(line, width=88, break_on_hyphens=False) for line in lines))
+        return reply.correct
     outcome = item.score(answer)
     print(textwrap.fill(f"{item_id}: {outcome}", width=88, break_on_hyphens=False))
     return outcome.correct

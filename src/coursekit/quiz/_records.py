@@ -11,7 +11,7 @@ from typing import Any, ClassVar, TypeVar
 from .bank import MissingKeyError
 from .errors import _Invalid
 
-__all__ = ["Option", "Score", "options", "unique"]
+__all__ = ["Option", "Reply", "Score", "options", "unique"]
 
 RIGHT, WRONG, PARTLY = "Correct.", "Not quite.", "Partly correct"
 _T = TypeVar("_T", bound="_DictForm")
@@ -38,6 +38,32 @@ class Score:
 
     def __str__(self) -> str:
         return f"{self.verdict} {self.feedback}".strip()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a reader sees after one try: the :class:`Score` (verdict and feedback), then
+    either the ``hint`` (after a first wrong try) or the ``explanation`` and ``reference``
+    (after a right answer or a second try). Never both."""
+
+    score: Score
+    hint: str = ""
+    explanation: str = ""
+    reference: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.score.correct
+
+    def lines(self) -> list[str]:
+        """The reply as paragraphs: verdict and feedback, then hint or explanation."""
+        return [text for text in (str(self.score),
+                                  self.hint and f"Hint: {self.hint}",
+                                  self.explanation and f"Explanation: {self.explanation}",
+                                  self.reference and f"Source: {self.reference}") if text]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
 
 
 @dataclass(frozen=True)

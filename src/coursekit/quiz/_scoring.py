@@ -23,7 +23,9 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 # A sentence ends at . ! or ? (optionally followed by a closing quote or bracket) before
 # whitespace and a capital letter, digit or opening quote/bracket; an initial ("V. Putin")
 # does not end a sentence.
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.)(?<=[.!?])([\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+#: A sentence ends at . ! or ? (not after an initial), with any closing quotes, brackets and
+#: footnote marks (superscript digits, "events.³⁶ In ...") before the space.
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.)(?<=[.!?])([\"'”’)\]⁰¹²³⁴⁵⁶⁷⁸⁹]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
 def normalise_text(text: str) -> str:

@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ._records import Option, Score, _DictForm, options
+from ._records import Option, Reply, Score, _DictForm, options
 from ._records import unique as _unique
 from ._scoring import normalise_text, number_matches, pairwise_order, parse_number, sentences
 from .errors import QuizFileError, _Invalid
@@ -40,6 +40,7 @@ from .sources_link import attribution, resolve
 
 __all__ = [
     "QUESTION_TYPES",
+    "STANCES",
     "Evidence",
     "Matching",
     "MultipleAnswer",
@@ -48,11 +49,17 @@ __all__ = [
     "Ordering",
     "Question",
     "QuizFileError",
+    "Reply",
     "Score",
     "ShortText",
     "SingleChoice",
     "TrueFalse",
 ]
+
+
+#: Evidence stances and how a prompt says them ("Which sentence ... the claim?").
+STANCES: dict[str, str] = {"supports": "supports", "contradicts": "contradicts",
+                           "undermines": "undermines", "irrelevant": "is irrelevant to"}
 
 
 def _pick(feedback: str, fallback: str) -> str:
@@ -91,6 +98,16 @@ class Question(_DictForm):
         if isinstance(self.reference, Mapping):
             resolve(self.reference, "reference")
 
+    def respond(self, answer: Any, attempt: int = 1) -> Reply:
+        """What a reader sees after checking ``answer`` on try number ``attempt`` (1-based):
+        the score and feedback; the ``hint`` after a first wrong try; the ``explanation``
+        (and reference) only after a right answer or from the second try on."""
+        outcome = self.score(answer)
+        reveal = outcome.correct or attempt >= 2
+        reference = self._reference_text() if reveal and self.reference is not None else ""
+        return Reply(outcome, hint="" if reveal else self.hint,
+                     explanation=self.explanation if reveal else "", reference=reference)
+
     def _right_wrong(self, ok: bool, fraction: float | None = None) -> Score:
         fraction = (1.0 if ok else 0.0) if fraction is None else fraction
         return Score(fraction, self.feedback_right if fraction >= 1 else self.feedback_wrong)
@@ -103,6 +120,7 @@ class Question(_DictForm):
         out.update(self._public())
         if not self.graded:
             out["key"] = self._key()
+            out["hint"] = self.hint
             out["feedback_right"] = self.feedback_right
             out["feedback_wrong"] = self.feedback_wrong
             out["explanation"] = self.explanation
@@ -410,7 +428,8 @@ class Ordering(Question):
 
 @dataclass(kw_only=True)
 class Evidence(Question):
-    """Find the sentence of a verified excerpt that ``supports`` (or ``contradicts``) a claim.
+    """Find the sentence of a verified excerpt that ``supports`` a claim, ``contradicts`` or
+    ``undermines`` it, or is ``irrelevant`` to it.
 
     ``excerpt`` is ``{source: <seed id>, passage: "..."}``, checked with
     ``coursekit.sources.excerpt``; ``answer`` is the right sentence (or a fragment found in
@@ -429,8 +448,8 @@ class Evidence(Question):
 
     def validate(self) -> None:
         super().validate()
-        if self.stance not in ("supports", "contradicts"):
-            raise _Invalid("stance", f"expected 'supports' or 'contradicts', got {self.stance!r}")
+        if self.stance not in STANCES:
+            raise _Invalid("stance", f"expected one of {', '.join(STANCES)}, got {self.stance!r}")
         text, self._attribution = resolve(self.excerpt, "excerpt")
         self._sentences = sentences(text)
         if not self.keyed:
@@ -470,7 +489,7 @@ class Evidence(Question):
         return self._index
 
     def text_lines(self) -> list[str]:
-        return [f"   Claim: {self.claim}", f"   Which sentence {self.stance} the claim?",
+        return [f"   Claim: {self.claim}", f"   Which sentence {STANCES[self.stance]} the claim?",
                 *(f"   ({i + 1}) {s}" for i, s in enumerate(self.sentence_list)),
                 f"   — {self._attribution}"]
 

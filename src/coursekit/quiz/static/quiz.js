@@ -255,8 +255,8 @@ function evidenceControl(q, base) {
   return {
     node: h("div", { class: "ck-evidence" },
       h("p", { class: "ck-claim" }, h("strong", { text: "Claim: " }), q.claim),
-      h("p", { class: "ck-hint", text: `Select the sentence that ${q.stance === "contradicts"
-        ? "contradicts" : "supports"} the claim.` }),
+      h("p", { class: "ck-hint", text: `Select the sentence that ${STANCES[q.stance]
+        || STANCES.supports} the claim.` }),
       quote),
     get() {
       const hit = inputs.find((i) => i.checked);
@@ -264,6 +264,20 @@ function evidenceControl(q, base) {
     },
     set(answer) { inputs.forEach((i, n) => { i.checked = n === answer; }); },
   };
+}
+
+// How the evidence prompt says each stance (coursekit/quiz/model.py STANCES).
+const STANCES = { supports: "supports", contradicts: "contradicts", undermines: "undermines",
+  irrelevant: "is irrelevant to" };
+
+// What a reader sees after one try (mirrors Question.respond in model.py): the verdict and
+// feedback; the hint after a first wrong try; the explanation and source only after a right
+// answer or from the second try on. Never both hint and explanation.
+export function reply(q, answer, attempt) {
+  const { fraction, feedback } = scoreAnswer(q, answer);
+  const reveal = fraction >= 1 || attempt >= 2;
+  return { fraction, feedback, hint: reveal ? "" : q.hint || "",
+    explanation: reveal ? q.explanation || "" : "", reference: reveal ? q.reference || "" : "" };
 }
 
 const HINTS = {
@@ -342,6 +356,7 @@ function render({ model, el }) {
     ?? model.get("student_name") ?? "";
   const results = {}; // question id -> fraction (self-check only)
   const controls = {}; // question id -> control
+  const tries = {}; // question id -> checks on this page (hint first, explanation later)
   const selfCheck = spec.questions.filter((q) => !q.graded);
   const possible = selfCheck.reduce((sum, q) => sum + q.points, 0);
 
@@ -449,16 +464,20 @@ function render({ model, el }) {
         publish();
         return;
       }
-      const { fraction, feedback: text } = scoreAnswer(q, answer);
+      tries[q.id] = (tries[q.id] || 0) + 1;
+      const { fraction, feedback: text, hint, explanation, reference } = reply(q, answer,
+        tries[q.id]);
       results[q.id] = fraction;
       fieldset.classList.add(fraction >= 1 ? "ck-right" : fraction > 0 ? "ck-partial" : "ck-wrong");
       const mark = fraction >= 1 ? "✓" : fraction > 0 ? "◐" : "✗";
       feedback.replaceChildren(...[
         h("p", { class: "ck-verdict" }, h("span", { class: "ck-mark", "aria-hidden": "true",
           text: `${mark} ` }), verdict(fraction), text ? ` ${text}` : ""),
-        q.explanation ? h("p", { class: "ck-explanation" },
-          h("strong", { text: "Explanation: " }), q.explanation) : null,
-        q.reference ? h("p", { class: "ck-reference", text: `Source: ${q.reference}` }) : null,
+        hint ? h("p", { class: "ck-hint-text" }, h("strong", { text: "Hint: " }), hint,
+          " Try again: the explanation appears after your next try.") : null,
+        explanation ? h("p", { class: "ck-explanation" },
+          h("strong", { text: "Explanation: " }), explanation) : null,
+        reference ? h("p", { class: "ck-reference", text: `Source: ${reference}` }) : null,
       ].filter(Boolean));
       publish();
     }
@@ -517,6 +536,7 @@ function render({ model, el }) {
       if (!sure) { announce("Nothing was cleared."); return; }
       for (const id of Object.keys(responses)) delete responses[id];
       for (const id of Object.keys(results)) delete results[id];
+      for (const id of Object.keys(tries)) delete tries[id];
       Object.values(controls).forEach((c) => c.set(null));
       form.querySelectorAll("fieldset.ck-question").forEach((f) => {
         f.classList.remove("ck-right", "ck-wrong", "ck-partial", "ck-recorded");

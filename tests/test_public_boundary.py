@@ -70,7 +70,7 @@ def secrets() -> Secrets:
         loaded = quiz.load(REPO / "chapters" / "quizzes" / path.name, bank=BANK)
         banks[path.stem] = loaded.private
         assessed |= {i.id for i in [*loaded.questions, *loaded.checks] if i.graded}
-    assert len(banks) == 8 and len(assessed) >= 24
+    assert len(banks) >= 8 and len(assessed) >= 24
     def texts(*folders: str) -> list[str]:
         return [p.read_text(encoding="utf-8") for folder in folders
                 for p in sorted((REPO / folder).rglob("*"))

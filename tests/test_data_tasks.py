@@ -8,7 +8,7 @@ Right after each exercise cell of kind ``data`` come two Markdown cells with the
   from the data it names (``ck.load("name")``, ``ck.sources.corpus()``) and a question.
 
 Every row of a no-code table must be a row of that dataset (a cell ending in "…" is a cut-short
-text, "—" an empty cell). For assessed tasks, neither cell may show the expected value or a line
+text, "—" or nothing an empty cell). For assessed tasks, neither cell may show the expected value or a line
 of the bank's model solution that the chapter does not already show elsewhere.
 """
 
@@ -36,6 +36,7 @@ SCAFFOLD_OPEN = ":::{dropdown} Starter code with blanks\n"
 NO_CODE_OPEN = ":::{admonition} No-code variant\n"
 EMPTY, CUT = "—", "…"
 ORIGIN_RE = re.compile(r'ck\.load\("([a-z_]+)"\)|ck\.sources\.corpus\(\)')
+PROSE_ORIGIN_RE = re.compile(r"\bthe `?([a-z_]+)`? dataset\b")
 
 
 def _source(cell: dict) -> str:
@@ -69,7 +70,7 @@ def markdown_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
 
 def cell_matches(shown: str, value: object) -> bool:
     """Whether a no-code table cell shows ``value`` (see the module docstring)."""
-    if shown == EMPTY:
+    if shown in (EMPTY, ""):
         return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return False
@@ -119,9 +120,12 @@ def origin_frame(name: str) -> pd.DataFrame:
 
 
 def origins(item: str, text: str) -> list[str]:
+    """The data a no-code variant names: ``ck.load("name")``, ``ck.sources.corpus()`` or, in
+    words, "the name dataset"."""
     if item == "ch08-ex-5":
         return ["chapter8-counts"]
-    return [m[1] or "corpus" for m in ORIGIN_RE.finditer(text)]
+    found = [m[1] or "corpus" for m in ORIGIN_RE.finditer(text)]
+    return found + [m[1] for m in PROSE_ORIGIN_RE.finditer(text) if m[1] in ck.data.names()]
 
 
 # ------------------------------------------------------------------------------ the checks
@@ -217,8 +221,8 @@ def no_code_problems(item: str, text: str, check_data: bool = True) -> list[str]
         problems.append("no-code variant asks no question after its table")
     sources = origins(item, text)
     if not sources:
-        problems.append('no-code variant does not name its data (ck.load("name") or '
-                        "ck.sources.corpus())")
+        problems.append('no-code variant does not name its data (ck.load("name"), '
+                        'ck.sources.corpus() or "the name dataset")')
     elif check_data:
         frame = origin_frame(sources[0])
         for header, rows in tables:

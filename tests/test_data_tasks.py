@@ -289,6 +289,8 @@ def test_a_well_formed_task_passes() -> None:
     (_task(GOOD_SCAFFOLD, GOOD_NO_CODE.replace("What does it show?", "Read it.")), "no question"),
     (_task(GOOD_SCAFFOLD, GOOD_NO_CODE.replace('`ck.load("memberships")`', "the data")),
      "does not name its data"),
+    (_task(GOOD_SCAFFOLD, GOOD_NO_CODE.replace('`ck.load("memberships")`', "the treaties dataset")),
+     "does not name its data"),
     (_task(GOOD_SCAFFOLD, GOOD_NO_CODE, kind="close-reading"), "not a data task"),
 ])
 def test_planted_faults_are_found(cells: list[dict], found: str) -> None:

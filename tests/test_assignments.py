@@ -757,3 +757,66 @@ def test_outputs_never_replace_what_coursekit_did_not_make(tmp_path: Path,
     _edition._replace(made, html)
     assert sorted(p.name for p in made.iterdir()) == [".coursekit-output", "index.html"]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+# -- data-task scaffolds and no-code variants ------------------------------------------------
+
+SCAFFOLD_98 = (":::{dropdown} Starter code with blanks\nFill in the blank.\n\n```python\n"
+               "busiest = max(visits, key=___)\nanswer = busiest\n```\n:::")
+NO_CODE_98 = (":::{admonition} No-code variant\n:class: tip\n\n| country | visits |\n| --- | --- |\n"
+              "| Country A | 3 |\n\nWhich country had most visits?\n:::")
+
+
+def _book_with_variants(tmp_path: Path, item: str = "ch98-ex-2", after: int = 4,
+                        scaffold_type: str = "markdown", tags: list[str] | None = None) -> Path:
+    """A copy of the fixture book whose chapter 98 has a scaffold and a no-code cell for
+    ``item`` after cell ``after``."""
+    book = tmp_path / "book"
+    shutil.copytree(FIXTURE, book)
+    path = book / "chapters" / "98-fixture-visits.ipynb"
+    nb = read(path)
+    make = new_markdown_cell if scaffold_type == "markdown" else new_code_cell
+    scaffold = make(SCAFFOLD_98, metadata={"coursekit": {"id": item, "role": "scaffold"}})
+    if tags:
+        scaffold.metadata["tags"] = tags
+    no_code = new_markdown_cell(NO_CODE_98, metadata={"coursekit": {"id": item, "role": "no-code"}})
+    nb.cells[after + 1:after + 1] = [scaffold, no_code]
+    nbformat.write(nb, path)
+    return book
+
+
+def test_assign_keeps_scaffold_and_no_code_cells_for_students(tmp_path: Path) -> None:
+    """Students get both cells, unchanged, between the exercise and its answer cell; they are
+    not solutions and are never run."""
+    book = _book_with_variants(tmp_path)
+    assign(tmp_path / "hw", chapters=["ch98"], book=book)
+    student = read(tmp_path / "hw" / "ch98.ipynb")
+    scaffold = by_id(student, "ch98-ex-2", "scaffold")
+    no_code = by_id(student, "ch98-ex-2", "no-code")
+    exercise = by_id(student, "ch98-ex-2", "exercise")
+    answer = by_id(student, "ch98-ex-2", "answer")
+    assert len(scaffold) == len(no_code) == 1
+    assert exercise[0] + 1 == scaffold[0] and scaffold[0] + 1 == no_code[0] < answer[0]
+    assert student.cells[scaffold[0]].source == SCAFFOLD_98
+    assert student.cells[no_code[0]].source == NO_CODE_98
+    assert {student.cells[i].cell_type for i in scaffold + no_code} == {"markdown"}
+    assert cell_info(student.cells[scaffold[0]]) == {"id": "ch98-ex-2", "role": "scaffold"}
+    # the solution is still removed, so the scaffold is all the help the student gets
+    assert not any("SOL-98-2" in s for s in sources(student))
+    # and the edition of the book students read keeps them too
+    collapsed = transforms.run(read(book / "chapters" / "98-fixture-visits.ipynb"),
+                               transforms.STUDENT_COLLAPSED)
+    assert SCAFFOLD_98 in sources(collapsed) and NO_CODE_98 in sources(collapsed)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"scaffold_type": "code"}, "role 'scaffold' belongs on a Markdown cell"),
+    ({"item": "ch98-ex-1", "after": 2}, "role 'scaffold' is for data tasks, but the exercise's "
+                                        "kind is 'close-reading'"),
+    ({"tags": ["solution"]}, "tagged 'solution' but role is 'scaffold'; students would lose"),
+])
+def test_misplaced_scaffold_is_an_authoring_error(tmp_path: Path, kwargs: dict,
+                                                  message: str) -> None:
+    book = _book_with_variants(tmp_path, **kwargs)
+    with pytest.raises(AuthoringError, match=message):
+        list_items(book)

@@ -38,7 +38,9 @@ def _legacy(nb: dict) -> dict:
     nb["cells"] = [c for c in nb["cells"] if c.get("id") != nc.INSTALL_CELL_ID]
     for cell in nb["cells"]:
         cell["metadata"].pop("jupyter", None)
-        if cell["cell_type"] == "markdown":
+        # a directive holding a ```python block (a data task's scaffold) had no backtick
+        # form with three backticks, so it stays as it is
+        if cell["cell_type"] == "markdown" and "```" not in "".join(cell["source"]):
             cell["source"] = [line.replace(":::", "```") for line in cell["source"]]
     return nb
 

@@ -20,6 +20,8 @@ from .tags import (
     QUIZ_KIND,
     ROLE_CHECK,
     ROLE_EXERCISE,
+    ROLE_NO_CODE,
+    ROLE_SCAFFOLD,
     ROLES,
     SKILLS,
     SOLUTION_TAG,
@@ -184,6 +186,7 @@ def _chapter_items(chapter: Chapter) -> list[Item]:
     problems: list[str] = []
     exercises: dict[str, tuple[int, dict[str, Any]]] = {}
     roles: dict[str, set[str]] = {}
+    variants: list[tuple[int, str, str]] = []  # (cell index, item id, role) of data-task help
     for index, cell in enumerate(chapter.nb.cells):
         info = cell_info(cell)
         tags = cell.get("metadata", {}).get("tags", [])
@@ -198,6 +201,11 @@ def _chapter_items(chapter: Chapter) -> list[Item]:
             problems.append(f"{chapter.path}, cell {index} ({item_id}): tagged 'solution' but "
                             f"role is {role!r}; students would lose this cell")
         roles.setdefault(str(item_id), set()).add(str(role))
+        if role in (ROLE_SCAFFOLD, ROLE_NO_CODE):
+            variants.append((index, str(item_id), role))
+            if cell.cell_type != "markdown":
+                problems.append(f"{chapter.path}, cell {index} ({item_id}): role {role!r} "
+                                "belongs on a Markdown cell (it is shown, never run)")
         if role == ROLE_EXERCISE:
             if item_id in exercises:
                 problems.append(f"{chapter.path}, cell {index} ({item_id}): second exercise "
@@ -208,6 +216,11 @@ def _chapter_items(chapter: Chapter) -> list[Item]:
         if item_id not in exercises:
             problems.append(f"{chapter.path} ({item_id}): cells carry this id but no cell has "
                             "role 'exercise'")
+    for index, item_id, role in variants:
+        if item_id in exercises and exercises[item_id][1].get("kind") != "data":
+            problems.append(f"{chapter.path}, cell {index} ({item_id}): role {role!r} is for "
+                            f"data tasks, but the exercise's kind is "
+                            f"{exercises[item_id][1].get('kind')!r}")
     if problems:
         raise AuthoringError("\n".join(problems))
     checks = chapter.check_ids

@@ -17,19 +17,19 @@ from coursekit.quiz import responses
 from coursekit.quiz.responses import ResponseFileError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
-CH09 = FIXTURES / "quizzes" / "ch09.yml"
+CH90 = FIXTURES / "quizzes" / "ch90.yml"
 BANK = FIXTURES / "bank"
 SCHEMA = json.loads(responses.SCHEMA_PATH.read_text(encoding="utf-8"))
 QUIZ_JS = REPO / "src" / "coursekit" / "quiz" / "static" / "quiz.js"
 
 
 @pytest.fixture
-def ch09() -> quiz.Quiz:
-    return quiz.load(CH09)
+def ch90() -> quiz.Quiz:
+    return quiz.load(CH90)
 
 
-def payload(ch09: quiz.Quiz, **changes) -> dict:
-    data = responses.build(ch09, {"ch09-q-1": "b", "ch09-q-2": "15 %"}, name="张伟")
+def payload(ch90: quiz.Quiz, **changes) -> dict:
+    data = responses.build(ch90, {"ch90-q-1": "b", "ch90-q-2": "15 %"}, name="张伟")
     data.update(changes)
     return data
 
@@ -55,37 +55,37 @@ def test_the_browser_writes_the_same_format():
         assert re.search(rf"\b{key}\b", body), key
 
 
-def test_dump_and_load_round_trip(ch09, tmp_path):
-    path = responses.dump(ch09, {"ch09-q-1": "b", "ch09-q-2": "15 %"}, tmp_path / "a.json",
+def test_dump_and_load_round_trip(ch90, tmp_path):
+    path = responses.dump(ch90, {"ch90-q-1": "b", "ch90-q-2": "15 %"}, tmp_path / "a.json",
                           name="  Пётр Иванов ")
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]  # no temporary file left
     data = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.validate(data, SCHEMA)
     assert "Пётр" in path.read_text(encoding="utf-8")  # names are written as typed
     loaded = responses.load(path)
-    assert (loaded.quiz, loaded.name, loaded.course) == ("ch09", "Пётр Иванов",
+    assert (loaded.quiz, loaded.name, loaded.course) == ("ch90", "Пётр Иванов",
                                                          responses.COURSE_ID)
-    assert loaded.responses == {"ch09-q-1": "b", "ch09-q-2": "15 %"}
+    assert loaded.responses == {"ch90-q-1": "b", "ch90-q-2": "15 %"}
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", loaded.saved_at)
-    assert responses.problems(loaded, ch09) == []
-    assert quiz.score(quiz.load(CH09, bank=BANK), path).points == 3
+    assert responses.problems(loaded, ch90) == []
+    assert quiz.score(quiz.load(CH90, bank=BANK), path).points == 3
 
 
-def test_dump_refuses_an_answer_the_format_cannot_hold(ch09, tmp_path):
-    with pytest.raises(ResponseFileError, match=r"field 'responses.ch09-q-1': .* is not an "
+def test_dump_refuses_an_answer_the_format_cannot_hold(ch90, tmp_path):
+    with pytest.raises(ResponseFileError, match=r"field 'responses.ch90-q-1': .* is not an "
                        "answer"):
-        responses.dump(ch09, {"ch09-q-1": {"nested": {"deep": 1}}}, tmp_path / "a.json")
+        responses.dump(ch90, {"ch90-q-1": {"nested": {"deep": 1}}}, tmp_path / "a.json")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_book_version_is_deterministic_and_follows_the_public_file(tmp_path):
-    first = responses.book_version(quiz.load(CH09))
-    assert first == responses.book_version(quiz.load(CH09, bank=BANK))  # the bank is not in it
+    first = responses.book_version(quiz.load(CH90))
+    assert first == responses.book_version(quiz.load(CH90, bank=BANK))  # the bank is not in it
     assert re.fullmatch(r"\d+\.\d+\.\d+.*\+[0-9a-f]{12}", first)
-    copy = tmp_path / "ch09.yml"  # an assignment's snapshot, saved on Windows
-    copy.write_bytes(CH09.read_bytes().replace(b"\n", b"\r\n"))
+    copy = tmp_path / "ch90.yml"  # an assignment's snapshot, saved on Windows
+    copy.write_bytes(CH90.read_bytes().replace(b"\n", b"\r\n"))
     assert responses.book_version(quiz.load(copy)) == first
-    copy.write_text(CH09.read_text().replace("Give a number between 10 and 20.",
+    copy.write_text(CH90.read_text().replace("Give a number between 10 and 20.",
                                              "Give a number between 10 and 30."))
     assert responses.book_version(quiz.load(copy)) != first
 
@@ -101,18 +101,18 @@ def test_a_quiz_built_in_python_has_a_version_too():
     ({"format_version": 2}, r"field 'format_version': expected 1, got 2"),
     ({"quiz": "ch 09"}, r"field 'quiz': 'ch 09' does not match"),
     ({"book_version": "latest"}, r"field 'book_version': 'latest' does not match"),
-    ({"responses": {"ch09-q-1": None}}, r"field 'responses.ch09-q-1': None is not an answer"),
+    ({"responses": {"ch90-q-1": None}}, r"field 'responses.ch90-q-1': None is not an answer"),
     ({"name": "x" * 201}, r"field 'name': is too long: at most 200 characters"),
     ({"extra": 1}, r"field 'extra': is not a field of a response file"),
     ({"saved_at": "yesterday"}, r"field 'saved_at': 'yesterday' does not match"),
 ])
-def test_validate_names_the_field(ch09, change, message):
+def test_validate_names_the_field(ch90, change, message):
     with pytest.raises(ResponseFileError, match=message):
-        responses.validate(payload(ch09, **change), "answers.json")
+        responses.validate(payload(ch90, **change), "answers.json")
 
 
-def test_validate_names_a_missing_field(ch09):
-    data = payload(ch09)
+def test_validate_names_a_missing_field(ch90):
+    data = payload(ch90)
     del data["book_version"]
     with pytest.raises(ResponseFileError, match=r"answers.json: field 'book_version': is "
                        "missing"):
@@ -120,7 +120,7 @@ def test_validate_names_a_missing_field(ch09):
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    (b'{"quiz": "ch09", ', r"bad.json: not JSON: Expecting .* at line 1"),
+    (b'{"quiz": "ch90", ', r"bad.json: not JSON: Expecting .* at line 1"),
     (b"\xff\xfe{}", r"bad.json: not UTF-8 text"),
     (b"[1, 2]", r"bad.json: expected a JSON object \(a response file\), got list"),
     (b'{"hello": "world"}', r'bad.json: not a response file \(no "format"'),
@@ -140,51 +140,51 @@ def test_load_refuses_a_huge_file_unread(tmp_path):
         responses.load(path)
 
 
-def test_older_files_are_still_read(ch09, tmp_path):
+def test_older_files_are_still_read(ch90, tmp_path):
     path = tmp_path / "old.json"
-    path.write_text(json.dumps({"quiz": "ch09", "responses": {"ch09-q-1": "b"}}))
+    path.write_text(json.dumps({"quiz": "ch90", "responses": {"ch90-q-1": "b"}}))
     loaded = responses.load(path)
     assert (loaded.format_version, loaded.book_version, loaded.name) == (0, None, "")
-    assert responses.problems(loaded, ch09) == []
+    assert responses.problems(loaded, ch90) == []
 
 
-def test_problems_another_course_quiz_version_or_item(ch09, tmp_path):
+def test_problems_another_course_quiz_version_or_item(ch90, tmp_path):
     def problems(**change):
-        found = responses.problems(responses.validate(payload(ch09, **change), "a.json"), ch09)
+        found = responses.problems(responses.validate(payload(ch90, **change), "a.json"), ch90)
         return [str(p) for p in found]
 
     assert problems(course="another-course") == [
         "answers for course 'another-course', not 'russia-in-central-asia'"]
-    assert problems(quiz="ch08") == ["answers for quiz 'ch08', not 'ch09'"]
+    assert problems(quiz="ch08") == ["answers for quiz 'ch08', not 'ch90'"]
     [found] = problems(book_version="0.1.0+0123456789ab")
     assert found.startswith("answers from another version of the book "
                             "(0.1.0+0123456789ab; grading ")
     # another coursekit with the same questions is the same quiz
-    same = "9.9.9+" + responses.book_version(ch09).rpartition("+")[2]
+    same = "9.9.9+" + responses.book_version(ch90).rpartition("+")[2]
     assert problems(book_version=same) == []
-    assert problems(responses={"ch09-q-1": "b", "ch09-q-7": "a", "ch01-q-1": "a"}) == [
-        "item(s) not in quiz ch09: ch01-q-1, ch09-q-7"]
+    assert problems(responses={"ch90-q-1": "b", "ch90-q-7": "a", "ch01-q-1": "a"}) == [
+        "item(s) not in quiz ch90: ch01-q-1, ch90-q-7"]
 
 
 def test_widget_save_writes_a_response_file_with_the_typed_name(monkeypatch, tmp_path):
     from coursekit.quiz import widget
 
     monkeypatch.setattr(widget, "in_kernel", lambda: True)
-    live = quiz.load(CH09)
+    live = quiz.load(CH90)
     w = live.widget
     assert (w.course, w.book_version) == (responses.COURSE_ID, responses.book_version(live))
-    w.responses, w.student_name = {"ch09-q-1": "a", "ch09-q-3": "a"}, "Ann Lee"
+    w.responses, w.student_name = {"ch90-q-1": "a", "ch90-q-3": "a"}, "Ann Lee"
     saved = responses.load(live.save(tmp_path / "answers.json"))
-    assert (saved.name, saved.responses) == ("Ann Lee", {"ch09-q-1": "a", "ch09-q-3": "a"})
+    assert (saved.name, saved.responses) == ("Ann Lee", {"ch90-q-1": "a", "ch90-q-3": "a"})
     assert responses.load(live.save(tmp_path / "b.json", name="B")).name == "B"
-    assert quiz.score(quiz.load(CH09, bank=BANK), tmp_path / "answers.json").points == 1
+    assert quiz.score(quiz.load(CH90, bank=BANK), tmp_path / "answers.json").points == 1
 
 
-def test_the_page_is_stamped_and_still_carries_no_keys(ch09):
-    html = quiz.load(CH09, bank=BANK).html()
-    assert f'data-book-version="{responses.book_version(ch09)}"' in html
+def test_the_page_is_stamped_and_still_carries_no_keys(ch90):
+    html = quiz.load(CH90, bank=BANK).html()
+    assert f'data-book-version="{responses.book_version(ch90)}"' in html
     assert f'data-course="{responses.COURSE_ID}"' in html
-    assert html == ch09.html()  # loading the bank changes nothing on the page
+    assert html == ch90.html()  # loading the bank changes nothing on the page
     assert "SECRET" not in html
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from _support import CHAPTER_IDS
 
 import coursekit
 from coursekit import quiz
@@ -16,7 +17,7 @@ from coursekit.quiz._scoring import normalise_text, pairwise_order, parse_number
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quiz"
 BAD = FIXTURES / "bad"
-CH09 = FIXTURES / "quizzes" / "ch09.yml"
+CH90 = FIXTURES / "quizzes" / "ch90.yml"
 BANK = FIXTURES / "bank"
 
 
@@ -27,7 +28,7 @@ def demo() -> quiz.Quiz:
 
 @pytest.fixture
 def fixture_quizzes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make ``resource_path("quizzes", ...)`` find the fixture quizzes (ch09.yml)."""
+    """Make ``resource_path("quizzes", ...)`` find the fixture quizzes (ch90.yml)."""
     real = loader.resource_path
 
     def fake(kind: str, *parts: str) -> Path:
@@ -191,20 +192,20 @@ def test_score_result_for_grading(demo, tmp_path: Path):
 @pytest.mark.parametrize(
     ("item_id", "answer", "expected", "printed"),
     [
-        ("ch09-ex-1", 7540, True, "Correct. Good."),
-        ("ch09-ex-1", 7600.0, False, "Not quite. Recount."),
-        ("ch09-ex-1", "n/a", False, "Expected a number"),
-        ("ch09-ex-2", 2.5, True, "Correct."),
-        ("ch09-ex-3", " kant AIR base", True, "Correct."),
-        ("ch09-ex-4", {"China", "russia", "Kazakhstan"}, True, "Correct."),
-        ("ch09-ex-4", ["China", "Russia", "Iran"], False, "1 expected item(s) missing, 1 unexpected"),
-        ("ch09-ex-5", [2000, 2002, 2004], True, "Correct."),
-        ("ch09-ex-5", [2000, 2004], False, "Expected 3 items, got 2"),
-        ("ch09-ex-6", [["Kant", 2002], ["Tashkent", 2004], ["Moscow", 2000]], True, "Correct."),
-        ("ch09-ex-6", [{"place": "Kant", "year": 2002}], False, "Expected 3 rows, got 1"),
-        ("ch09-ex-7", [["Kant", 2002], ["Moscow", 2000]], False, "Not quite."),
-        ("ch09-ex-7", [["moscow", 2000.4], ["Kant", 2002]], True, "Correct."),
-        ("ch09-q-3", "a", True, "Alpha it is."),
+        ("ch90-ex-1", 7540, True, "Correct. Good."),
+        ("ch90-ex-1", 7600.0, False, "Not quite. Recount."),
+        ("ch90-ex-1", "n/a", False, "Expected a number"),
+        ("ch90-ex-2", 2.5, True, "Correct."),
+        ("ch90-ex-3", " kant AIR base", True, "Correct."),
+        ("ch90-ex-4", {"China", "russia", "Kazakhstan"}, True, "Correct."),
+        ("ch90-ex-4", ["China", "Russia", "Iran"], False, "1 expected item(s) missing, 1 unexpected"),
+        ("ch90-ex-5", [2000, 2002, 2004], True, "Correct."),
+        ("ch90-ex-5", [2000, 2004], False, "Expected 3 items, got 2"),
+        ("ch90-ex-6", [["Kant", 2002], ["Tashkent", 2004], ["Moscow", 2000]], True, "Correct."),
+        ("ch90-ex-6", [{"place": "Kant", "year": 2002}], False, "Expected 3 rows, got 1"),
+        ("ch90-ex-7", [["Kant", 2002], ["Moscow", 2000]], False, "Not quite."),
+        ("ch90-ex-7", [["moscow", 2000.4], ["Kant", 2002]], True, "Correct."),
+        ("ch90-q-3", "a", True, "Alpha it is."),
     ],
 )
 def test_check_prints_feedback_and_returns_bool(fixture_quizzes, capsys, item_id, answer,
@@ -219,19 +220,19 @@ def test_check_accepts_dataframes_and_is_the_package_shortcut(fixture_quizzes, c
     frame = pd.DataFrame({"year": [2000, 2002, 2004], "place": ["Moscow", "Kant", "Tashkent"],
                           "extra": [1, 2, 3]})
     assert coursekit.check is quiz.check
-    assert coursekit.check("ch09-ex-6", frame) is True
-    assert coursekit.check("ch09-ex-6", frame.drop(columns="place")) is False
+    assert coursekit.check("ch90-ex-6", frame) is True
+    assert coursekit.check("ch90-ex-6", frame.drop(columns="place")) is False
     assert "Column(s) missing: place" in capsys.readouterr().out
 
 
 def test_check_of_an_assessed_item_checks_its_shape_and_reveals_nothing(fixture_quizzes,
                                                                         capsys):
-    assert quiz.check("ch09-q-1", "b") is False  # the right answer: still not confirmed
+    assert quiz.check("ch90-q-1", "b") is False  # the right answer: still not confirmed
     right = capsys.readouterr().out
-    assert quiz.check("ch09-q-1", "a") is False
+    assert quiz.check("ch90-q-1", "a") is False
     assert capsys.readouterr().out == right and "SECRET" not in right
-    assert right == "ch09-q-1: graded by your instructor; your answer has the right form.\n"
-    assert quiz.check("ch09-q-2", "fifteen") is False
+    assert right == "ch90-q-1: graded by your instructor; your answer has the right form.\n"
+    assert quiz.check("ch90-q-2", "fifteen") is False
     out = " ".join(capsys.readouterr().out.split())
     assert "graded by your instructor" in out and "expected a number, got str" in out
 
@@ -239,8 +240,8 @@ def test_check_of_an_assessed_item_checks_its_shape_and_reveals_nothing(fixture_
 def test_check_refuses_bad_ids(fixture_quizzes):
     with pytest.raises(ValueError, match="not an exercise or question id"):
         quiz.check("ch9-ex-1", 1)
-    with pytest.raises(KeyError, match="'ch09-ex-99' is not in quiz 'ch09'"):
-        quiz.check("ch09-ex-99", 1)
+    with pytest.raises(KeyError, match="'ch90-ex-99' is not in quiz 'ch90'"):
+        quiz.check("ch90-ex-99", 1)
 
 
 # ------------------------------------------------------------------------------ rendering
@@ -269,7 +270,7 @@ def test_html_is_self_contained_and_namespaced(demo):
 
 
 def test_graded_answers_never_reach_the_html():
-    graded = quiz.load(CH09)
+    graded = quiz.load(CH90)
     page = graded.html() + graded.text()
     assert "SECRET" not in page
     spec = json.loads(re.search(r'class="ck-quiz-spec">(.*?)</script>', page).group(1))
@@ -335,12 +336,12 @@ def test_graded_questions_are_left_out_of_the_live_score(monkeypatch):
     from coursekit.quiz import widget
 
     monkeypatch.setattr(widget, "in_kernel", lambda: True)
-    graded = quiz.load(CH09)
-    graded.widget.responses = {"ch09-q-1": "b", "ch09-q-3": "a"}
-    assert list(graded.score.items) == ["ch09-q-3"]
-    with pytest.raises(quiz.MissingKeyError, match=r"ch09-q-1 is assessed .* bank=Path"):
+    graded = quiz.load(CH90)
+    graded.widget.responses = {"ch90-q-1": "b", "ch90-q-3": "a"}
+    assert list(graded.score.items) == ["ch90-q-3"]
+    with pytest.raises(quiz.MissingKeyError, match=r"ch90-q-1 is assessed .* bank=Path"):
         quiz.score(graded, graded.responses)  # no bank: the key is not there to score with
-    keyed = quiz.load(CH09, bank=BANK)
+    keyed = quiz.load(CH90, bank=BANK)
     assert quiz.score(keyed, graded.responses).points == 3  # grading sees everything
 
 
@@ -470,14 +471,14 @@ def test_a_quiz_file_that_is_not_utf8_is_named(tmp_path):
     assert "not UTF-8 text (byte 0xe9" in str(info.value)
     bank = tmp_path / "bank"
     bank.mkdir()
-    (bank / "ch09.yml").write_bytes(b"quiz: ch09\nitems: {}\n# \xff\n")
-    with pytest.raises(quiz.QuizFileError, match=r"bank/ch09\.yml, line 3: not UTF-8"):
-        quiz.load(CH09, bank=bank)
+    (bank / "ch90.yml").write_bytes(b"quiz: ch90\nitems: {}\n# \xff\n")
+    with pytest.raises(quiz.QuizFileError, match=r"bank/ch90\.yml, line 3: not UTF-8"):
+        quiz.load(CH90, bank=bank)
 
 
 def test_without_the_bank_an_assessed_item_is_graded_by_the_instructor():
-    public = quiz.load(CH09)
-    for item_id in ("ch09-q-1", "ch09-q-2"):
+    public = quiz.load(CH90)
+    for item_id in ("ch90-q-1", "ch90-q-2"):
         item = public[item_id]
         assert item.graded and not item.keyed
         with pytest.raises(quiz.MissingKeyError, match=f"{item_id} is assessed"):
@@ -485,61 +486,61 @@ def test_without_the_bank_an_assessed_item_is_graded_by_the_instructor():
         assert "key" not in item.spec()
     assert "graded by your instructor" in public.text()
     assert "graded by your instructor" in (Path(quiz.__file__).parent / "static" / "quiz.js").read_text()
-    keyed = quiz.load(CH09, bank=BANK)
-    assert keyed.bank == BANK / "ch09.yml" and keyed["ch09-q-1"].keyed
-    assert keyed["ch09-q-1"].score("b").correct and not keyed["ch09-q-1"].score("a").correct
-    assert keyed["ch09-q-1"].score("a").feedback == "SECRET-FEEDBACK-A"
-    assert keyed["ch09-q-2"].score(15).correct and not keyed["ch09-q-2"].score(25).correct
-    assert keyed.private["ch09-q-1"]["notes"] == "SECRET-MARKING-NOTE"
+    keyed = quiz.load(CH90, bank=BANK)
+    assert keyed.bank == BANK / "ch90.yml" and keyed["ch90-q-1"].keyed
+    assert keyed["ch90-q-1"].score("b").correct and not keyed["ch90-q-1"].score("a").correct
+    assert keyed["ch90-q-1"].score("a").feedback == "SECRET-FEEDBACK-A"
+    assert keyed["ch90-q-2"].score(15).correct and not keyed["ch90-q-2"].score(25).correct
+    assert keyed.private["ch90-q-1"]["notes"] == "SECRET-MARKING-NOTE"
     # the merged quiz still shows nothing private to the browser
     assert "SECRET" not in keyed.html() + keyed.text()
 
 
-BANK_TEXT = """quiz: ch09
+BANK_TEXT = """quiz: ch90
 items:
-  ch09-q-1:
+  ch90-q-1:
     answer: b
-  ch09-q-2:
+  ch90-q-2:
     range: [10, 20]
 """
 
 
 @pytest.mark.parametrize(("change", "item_id", "field", "line", "words"), [
-    (("    answer: b\n", "    answer: z\n"), "ch09-q-1", "answer", 4, "'z' is not an option id"),
-    (("    answer: b\n", "    answer: b\n    expected: 3\n"), "ch09-q-1", "expected", 5,
+    (("    answer: b\n", "    answer: z\n"), "ch90-q-1", "answer", 4, "'z' is not an option id"),
+    (("    answer: b\n", "    answer: b\n    expected: 3\n"), "ch90-q-1", "expected", 5,
      "a single question has no private field `expected`"),
-    (("    answer: b\n", "    answer: b\n    option_feedback: {q: x}\n"), "ch09-q-1",
+    (("    answer: b\n", "    answer: b\n    option_feedback: {q: x}\n"), "ch90-q-1",
      "option_feedback.q", 5, "'q' is not an option id"),
-    (("    range: [10, 20]\n", "    range: [20, 10]\n"), "ch09-q-2", "range", 6, "low <= high"),
-    (("    range: [10, 20]\n", "    range: [10, 20]\n    tolerance: -2\n"), "ch09-q-2",
+    (("    range: [10, 20]\n", "    range: [20, 10]\n"), "ch90-q-2", "range", 6, "low <= high"),
+    (("    range: [10, 20]\n", "    range: [10, 20]\n    tolerance: -2\n"), "ch90-q-2",
      "tolerance", 7, "less than the minimum of 0"),
-    (("    range: [10, 20]\n", "    range: [10, 20]\n  ch09-q-3:\n    answer: a\n"), "ch09-q-3",
+    (("    range: [10, 20]\n", "    range: [10, 20]\n  ch90-q-3:\n    answer: a\n"), "ch90-q-3",
      None, 8, "practice item"),
-    (("    range: [10, 20]\n", "    range: [10, 20]\n  ch09-q-9:\n    answer: a\n"), "ch09-q-9",
-     None, 8, "no item 'ch09-q-9'"),
-    (("  ch09-q-2:\n    range: [10, 20]\n", ""), None, "items", 3,
-     "no private part for the assessed item(s) ch09-q-2"),
-    (("quiz: ch09", "quiz: ch08"), None, "quiz", 1, "this bank is for quiz 'ch08', not 'ch09'"),
-    (("    answer: b\n", "    anwser: b\n"), "ch09-q-1", "anwser", 4, "'anwser' was unexpected"),
+    (("    range: [10, 20]\n", "    range: [10, 20]\n  ch90-q-9:\n    answer: a\n"), "ch90-q-9",
+     None, 8, "no item 'ch90-q-9'"),
+    (("  ch90-q-2:\n    range: [10, 20]\n", ""), None, "items", 3,
+     "no private part for the assessed item(s) ch90-q-2"),
+    (("quiz: ch90", "quiz: ch08"), None, "quiz", 1, "this bank is for quiz 'ch08', not 'ch90'"),
+    (("    answer: b\n", "    anwser: b\n"), "ch90-q-1", "anwser", 4, "'anwser' was unexpected"),
 ])
 def test_bank_errors_name_bank_file_line_item_and_field(tmp_path, change, item_id, field, line,
                                                         words):
-    bank = _write(tmp_path, BANK_TEXT.replace(*change), "ch09.yml")
+    bank = _write(tmp_path, BANK_TEXT.replace(*change), "ch90.yml")
     with pytest.raises(quiz.QuizFileError) as info:
-        quiz.load(CH09, bank=bank)
+        quiz.load(CH90, bank=bank)
     err = info.value
     assert (err.file, err.item_id, err.field, err.line) == (str(bank), item_id, field, line), str(err)
     assert words in str(err)
 
 
 def test_a_bank_folder_without_the_quiz_file(tmp_path):
-    with pytest.raises(quiz.QuizFileError, match=r"empty/ch09\.yml: no bank file for quiz "
-                       r"'ch09', which has assessed items \(ch09-q-1, ch09-q-2\)"):
-        quiz.load(CH09, bank=tmp_path / "empty")
+    with pytest.raises(quiz.QuizFileError, match=r"empty/ch90\.yml: no bank file for quiz "
+                       r"'ch90', which has assessed items \(ch90-q-1, ch90-q-2\)"):
+        quiz.load(CH90, bank=tmp_path / "empty")
     assert len(quiz.load("demo", bank=tmp_path / "empty")) == 8  # nothing assessed: fine
 
 
-@pytest.mark.parametrize("chapter", [f"ch0{n}" for n in range(1, 9)])
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
 def test_every_chapter_has_assessed_and_practice_items(chapter):
     public = quiz.load(chapter)
     items = [*public.questions, *public.checks]
@@ -557,7 +558,7 @@ def test_every_chapter_has_assessed_and_practice_items(chapter):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("chapter", [f"ch0{n}" for n in range(1, 9)])
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
 def test_model_solutions_in_the_bank_pass_their_checks(chapter):
     """The chapter's code up to an assessed check, then the bank's model solution, then the
     bank's check: fully right (the public notebook no longer holds the solution)."""

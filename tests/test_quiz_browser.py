@@ -15,7 +15,7 @@ from coursekit import quiz
 
 pytestmark = pytest.mark.browser
 
-FIXTURE = Path(__file__).parent / "fixtures" / "quiz" / "quizzes" / "ch09.yml"
+FIXTURE = Path(__file__).parent / "fixtures" / "quiz" / "quizzes" / "ch90.yml"
 # The pydata theme's stylesheet, so the quiz is tested in the book's colours (light and dark).
 THEME_CSS = "theme/pydata_sphinx_theme/static/styles/pydata-sphinx-theme.css"
 
@@ -33,7 +33,7 @@ document.addEventListener("ck-quiz-change", (e) => window.ckEvents.push(e.detail
 
 @pytest.fixture(scope="module")
 def quizzes() -> dict[str, quiz.Quiz]:
-    return {"demo": quiz.load("demo"), "ch09": quiz.load(FIXTURE)}
+    return {"demo": quiz.load("demo"), "ch90": quiz.load(FIXTURE)}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def site(tmp_path_factory, quizzes):
         pytest.fail(f"pydata_sphinx_theme has no {THEME_CSS}: has the theme's layout changed?")
     (root / "theme.css").write_bytes(css.read_bytes())
     (root / "index.html").write_text(
-        PAGE.format(demo=quizzes["demo"].html(), second=quizzes["ch09"].html()), "utf-8")
+        PAGE.format(demo=quizzes["demo"].html(), second=quizzes["ch90"].html()), "utf-8")
     server, url = serve_directory(root)
     yield url
     server.shutdown()
@@ -276,23 +276,23 @@ def test_hint_at_the_first_wrong_try_and_the_explanation_only_later(page, quizze
 def test_second_quiz_graded_and_independent(page, shot):
     q1 = question(page, "demo-q-1")
     q1.get_by_label("Kant, Kyrgyzstan").click()
-    g1 = question(page, "ch09-q-1")
+    g1 = question(page, "ch90-q-1")
     assert "(2 points, graded by your instructor)" in g1.locator("legend").inner_text()
     g1.get_by_label("Right option").click()
     g1.get_by_role("button", name="Submit answer").click()
-    text = feedback(page, "ch09-q-1")
+    text = feedback(page, "ch90-q-1")
     assert text.startswith("Answer noted on this page only. This question is graded")
-    g2 = question(page, "ch09-q-2")
+    g2 = question(page, "ch90-q-2")
     g2.get_by_label("Your answer (a number)").fill("15 %")
     page.keyboard.press("Enter")
-    assert feedback(page, "ch09-q-2").startswith("Answer noted on this page only.")
-    shot(page, "ch09-q-1", "recorded")
+    assert feedback(page, "ch90-q-2").startswith("Answer noted on this page only.")
+    shot(page, "ch90-q-1", "recorded")
     # the two quizzes share nothing: the demo's choice is untouched, ids are unique
     assert q1.get_by_label("Kant, Kyrgyzstan").is_checked()
     ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map((e) => e.id)")
     assert len(ids) == len(set(ids))
     last = page.evaluate("() => window.ckEvents.at(-1)")
-    assert last["quiz"] == "ch09" and last["responses"] == {"ch09-q-1": "b", "ch09-q-2": "15 %"}
+    assert last["quiz"] == "ch90" and last["responses"] == {"ch90-q-1": "b", "ch90-q-2": "15 %"}
     assert last["score"]["possible"] == 1  # graded questions are not tallied in the browser
     assert "SECRET" not in page.content()
 
@@ -355,20 +355,20 @@ BANK = FIXTURE.parent.parent / "bank"
 
 
 def test_answers_are_kept_downloaded_and_cleared(page, tmp_path):
-    """The fixture quiz ch09 (two assessed questions): answers survive a reload, the download
+    """The fixture quiz ch90 (two assessed questions): answers survive a reload, the download
     needs a name, is a valid response file and scores in Python; Clear asks first."""
     import jsonschema
 
     from coursekit.quiz.responses import SCHEMA_PATH, book_version
 
-    g1, g2 = question(page, "ch09-q-1"), question(page, "ch09-q-2")
+    g1, g2 = question(page, "ch90-q-1"), question(page, "ch90-q-2")
     g1.get_by_label("Right option").check()  # no Submit pressed: kept all the same
     g2.get_by_label("Your answer (a number)").fill("15 %")
-    panel = page.locator("#ck-quiz-ch09 .ck-handin")
+    panel = page.locator("#ck-quiz-ch90 .ck-handin")
     assert panel.get_attribute("role") == "group"
     page.reload()
     page.wait_for_selector("form.ck-quiz >> nth=1")
-    g1, g2 = question(page, "ch09-q-1"), question(page, "ch09-q-2")
+    g1, g2 = question(page, "ch90-q-1"), question(page, "ch90-q-2")
     assert g1.get_by_label("Right option").is_checked()
     assert g2.get_by_label("Your answer (a number)").input_value() == "15 %"
     status = panel.locator(".ck-handin-status")
@@ -387,16 +387,16 @@ def test_answers_are_kept_downloaded_and_cleared(page, tmp_path):
         page.keyboard.press("Enter")
     saved = tmp_path / info.value.suggested_filename
     info.value.save_as(saved)
-    assert saved.name == "russia-in-central-asia-ch09-answers.json"
+    assert saved.name == "russia-in-central-asia-ch90-answers.json"
     assert status.inner_text().startswith("Downloaded your answers to 2 questions")
     payload = json.loads(saved.read_text(encoding="utf-8"))
     jsonschema.validate(payload, json.loads(SCHEMA_PATH.read_text()))
     fixture = quiz.load(FIXTURE)
     assert payload["book_version"] == book_version(fixture)
-    assert payload["book_version"] == page.locator("#ck-quiz-ch09").get_attribute(
+    assert payload["book_version"] == page.locator("#ck-quiz-ch90").get_attribute(
         "data-book-version")
-    assert (payload["quiz"], payload["name"]) == ("ch09", "Иван Петров")
-    assert payload["responses"] == {"ch09-q-1": "b", "ch09-q-2": "15 %"}
+    assert (payload["quiz"], payload["name"]) == ("ch90", "Иван Петров")
+    assert payload["responses"] == {"ch90-q-1": "b", "ch90-q-2": "15 %"}
     assert quiz.score(quiz.load(FIXTURE, bank=BANK), saved).points == 3
 
     # Clear: cancelled, nothing changes; confirmed, answers and name go, also after a reload
@@ -408,30 +408,30 @@ def test_answers_are_kept_downloaded_and_cleared(page, tmp_path):
     page.once("dialog", lambda d: (messages.append(d.message), d.accept()))
     panel.get_by_role("button", name="Clear my answers").focus()
     page.keyboard.press("Enter")
-    assert messages and messages[0].startswith("Clear all your answers to “Fixture quiz ch09”")
+    assert messages and messages[0].startswith("Clear all your answers to “Fixture quiz ch90”")
     assert status.inner_text() == "Cleared your answers and your name."
     assert page.evaluate("() => document.activeElement.classList.contains('ck-clear')")
     assert not g1.get_by_label("Right option").is_checked() and name.input_value() == ""
     page.reload()
     page.wait_for_selector("form.ck-quiz >> nth=1")
-    assert not question(page, "ch09-q-1").get_by_label("Right option").is_checked()
-    assert question(page, "ch09-q-2").get_by_label("Your answer (a number)").input_value() == ""
+    assert not question(page, "ch90-q-1").get_by_label("Right option").is_checked()
+    assert question(page, "ch90-q-2").get_by_label("Your answer (a number)").input_value() == ""
 
 
 def test_kept_answers_belong_to_one_version_of_the_book(page):
     """Answers are keyed by course, book version and quiz: kept under another version of the
     book, they are not filled in; under this version, they are."""
-    question(page, "ch09-q-1").get_by_label("Right option").check()
-    version = page.locator("#ck-quiz-ch09").get_attribute("data-book-version")
-    key = f"coursekit:russia-in-central-asia:{version}:ch09"
-    other = "coursekit:russia-in-central-asia:0.0.1+000000000000:ch09"
+    question(page, "ch90-q-1").get_by_label("Right option").check()
+    version = page.locator("#ck-quiz-ch90").get_attribute("data-book-version")
+    key = f"coursekit:russia-in-central-asia:{version}:ch90"
+    other = "coursekit:russia-in-central-asia:0.0.1+000000000000:ch90"
     assert key in page.evaluate("() => Object.keys(localStorage)")
     page.evaluate("([k, o]) => { localStorage.setItem(o, localStorage.getItem(k)); "
                   "localStorage.removeItem(k); }", [key, other])
     page.reload()
     page.wait_for_selector("form.ck-quiz >> nth=1")
-    assert not question(page, "ch09-q-1").get_by_label("Right option").is_checked()
+    assert not question(page, "ch90-q-1").get_by_label("Right option").is_checked()
     page.evaluate("([k, o]) => localStorage.setItem(k, localStorage.getItem(o))", [key, other])
     page.reload()
     page.wait_for_selector("form.ck-quiz >> nth=1")
-    assert question(page, "ch09-q-1").get_by_label("Right option").is_checked()
+    assert question(page, "ch90-q-1").get_by_label("Right option").is_checked()

@@ -79,8 +79,8 @@ def test_misquoted_excerpt_and_broken_quiz_fail_the_gate(book: Path):
     from coursekit.sources import excerpt_calls
 
     source_id, passage = next(c for c in excerpt_calls("".join(quoted["source"])) if c[1])
-    _edit(notebook, json.dumps(passage)[1:-1].split(" ", 1)[1][:30],
-          "wholly invented words " + json.dumps(passage)[1:-1].split(" ", 1)[1][:30])
+    _edit(notebook, json.dumps(passage, ensure_ascii=False)[1:-1].split(" ", 1)[1][:30],
+          "wholly invented words " + json.dumps(passage, ensure_ascii=False)[1:-1].split(" ", 1)[1][:30])
     quiz = sorted((book / "chapters" / "quizzes").glob("*.yml"))[0]
     _edit(quiz, "questions:", "questionz:")
     problems = _gate.run_all(book, only=["excerpts", "quizzes"])

@@ -1,9 +1,5 @@
 """The chapters as a student reads them in JupyterLab: served from the pinned environment (the one
-``binder/requirements.txt`` installs), opened in headless Chromium offline.
-
-Each notebook is opened with the outputs the book build computed (``_build/jupyter_execute``; nbval
-and the Colab-like check already run every chapter top to bottom), signed as trusted, and then the
-cells that make the quiz live (``import coursekit`` and ``ck.quiz.show``) run in the lab's kernel.
+``binder/requirements.txt`` installs), opened in headless Chromium offline, every cell run.
 
 For every chapter and the timeline: exercises, glossary terms and citations are rendered by
 jupyterlab-myst, no raw MyST (```` ```{exercise} ````, ``{term}`...` ``, ``{cite:t}`...` ``) is
@@ -17,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -50,7 +47,6 @@ SETTINGS = {
 }
 
 
-INSTALL = "coursekit-install"  # the install cell (a no-op in the pinned environment)
 PROMPTS = ".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt"
 # Tracebacks and warnings (JupyterLab renders an error as stderr).
 STDERR = '.jp-NotebookPanel [data-mime-type="application/vnd.jupyter.stderr"]'
@@ -64,35 +60,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def lab_env(state: Path) -> dict[str, str]:
-    """Where the test's lab keeps its configuration and its trust database (never in HOME)."""
-    return {"JUPYTER_CONFIG_DIR": str(state / "config"), "JUPYTER_DATA_DIR": str(state / "data")}
-
-
-def with_book_outputs(source: Path, executed: Path) -> dict:
-    """The notebook ``source`` carrying the outputs the book build gave each of its code cells
-    (matched by cell id; the executed copy drops cell metadata such as ``jupyter.source_hidden``)."""
-    nb = json.loads(source.read_text(encoding="utf-8"))
-    if not executed.is_file():
-        pytest.fail(f"{executed} is missing: run 'make book' (make test does)")
-    done = {c.get("id"): c for c in json.loads(executed.read_text(encoding="utf-8"))["cells"]}
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            if cell["id"] not in done:
-                pytest.fail(f"{executed} has no cell {cell['id']!r}: the book is stale, run 'make book'")
-            cell["outputs"] = done[cell["id"]].get("outputs", [])
-            cell["execution_count"] = done[cell["id"]].get("execution_count")
-    for index in live_cells(nb["cells"]):  # these run in the lab: start them unrun
-        nb["cells"][index].update(outputs=[], execution_count=None)
-    return nb
-
-
-def live_cells(cells: list[dict]) -> list[int]:
-    """Indices of the code cells the test runs in the lab: the import of coursekit and the quiz."""
-    return [i for i, c in enumerate(cells) if c["cell_type"] == "code" and c.get("id") != INSTALL
-            and any(k in "".join(c["source"]) for k in ("import coursekit", "ck.quiz.show("))]
 
 
 def start_lab(root: Path, state: Path, *, myst: bool = True) -> tuple[subprocess.Popen, str]:
@@ -110,7 +77,7 @@ def start_lab(root: Path, state: Path, *, myst: bool = True) -> tuple[subprocess
     (config / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": disabled}), encoding="utf-8")
     port = _free_port()
-    env = {**os.environ, **lab_env(state), "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
            "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(state / "ws")}
     env.pop("PYTHONPATH", None)
     lab = subprocess.Popen(
@@ -155,9 +122,8 @@ def lab_page(browser, url: str, blocked: list[str]):
     return context.new_page()
 
 
-def open_and_run(page, url: str, relpath: str, cells: list[int] | None = None) -> None:
-    """Open a notebook, wait for its kernel, run every cell (or only the code cells at the
-    indices ``cells``, in order) and wait until all have run."""
+def open_and_run(page, url: str, relpath: str) -> None:
+    """Open a notebook, wait for its kernel, run every cell and wait until all have run."""
     page.goto(f"{url}/lab/tree/{relpath}?reset")  # ?reset: no tabs from earlier tests
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     select = page.locator(".jp-Dialog").get_by_role("button", name="Select")
@@ -169,16 +135,9 @@ def open_and_run(page, url: str, relpath: str, cells: list[int] | None = None) -
     page.wait_for_function(
         "() => document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')"
         "?.getAttribute('data-status') === 'idle'", timeout=90_000)
-    if cells is None:
-        page.locator(".jp-NotebookPanel .jp-Notebook").click(position={"x": 5, "y": 5})
-        page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
-        page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
-    for index in cells or []:
-        cell = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(index)
-        cell.locator(".jp-InputPrompt").first.click()
-        page.keyboard.press("Control+Enter")
-        cell.locator(".jp-InputPrompt").filter(has_text=re.compile(r"\[\d+\]")).wait_for(
-            timeout=int(os.environ.get("LAB_RUN_TIMEOUT", "600")) * 1000)
+    page.locator(".jp-NotebookPanel .jp-Notebook").click(position={"x": 5, "y": 5})
+    page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
+    page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
     # Settled: the kernel idle for two seconds in a row, at least one cell numbered and none
     # queued ([*]). A cell still unrun ([ ]) then means "Run All" stopped at an error.
     page.wait_for_function(
@@ -193,7 +152,7 @@ def open_and_run(page, url: str, relpath: str, cells: list[int] | None = None) -
         }""".replace("PROMPTS", repr(PROMPTS)),
         timeout=int(os.environ.get("LAB_RUN_TIMEOUT", "600")) * 1000, polling=250)
     unrun = [t for t in page.locator(PROMPTS).all_inner_texts() if re.fullmatch(r"\[\s*\]:?", t.strip())]
-    if unrun and cells is None:
+    if unrun:
         stderr = "\n".join(page.locator(STDERR).all_inner_texts())
         raise AssertionError(f"{len(unrun)} cell(s) did not run: a cell raised an error:\n{stderr[-2000:]}")
     page.wait_for_timeout(1500)  # widgets and iframes finish drawing
@@ -208,21 +167,14 @@ def shoot(page, path: Path, anchor: str | None = None) -> None:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory, built_book) -> Iterator[tuple[str, Path]]:
+def lab(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     """JupyterLab from the pinned environment, serving a copy of the notebooks (so that autosave
-    never writes into the repository): each chapter alone in ``chapters/``, as a student gets it,
-    with the book build's outputs and signed as trusted (as if the student had run it)."""
-    root, state = tmp_path_factory.mktemp("lab-root"), tmp_path_factory.mktemp("lab-state")
-    executed = built_book.parent / "jupyter_execute"
+    never writes into the repository): each chapter alone in ``chapters/``, as a student gets it."""
+    root = tmp_path_factory.mktemp("lab-root")
     for nb in NOTEBOOKS:
         (root / nb.parent.name).mkdir(exist_ok=True)
-        copy = root / nb.parent.name / nb.name
-        copy.write_text(json.dumps(with_book_outputs(nb, executed / nb.parent.name / nb.name)),
-                        encoding="utf-8")
-    subprocess.run([str(Path(sys.executable).parent / "jupyter"), "trust",
-                    *map(str, sorted(root.glob("*/*.ipynb")))],
-                   env={**os.environ, **lab_env(state)}, check=True, capture_output=True)
-    process, url = start_lab(root, state)
+        shutil.copy2(nb, root / nb.parent.name / nb.name)
+    process, url = start_lab(root, tmp_path_factory.mktemp("lab-state"))
     yield url, root
     process.terminate()
     process.wait(timeout=30)
@@ -242,7 +194,7 @@ def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path, tmp_path) 
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
-        open_and_run(page, url, f"{notebook.parent.name}/{notebook.name}", cells=live_cells(cells))
+        open_and_run(page, url, f"{notebook.parent.name}/{notebook.name}")
         panel = page.locator(".jp-NotebookPanel")
         shoot(page, tmp_path / f"{notebook.stem}-top.png")
         text = panel.inner_text()

@@ -15,10 +15,12 @@ from __future__ import annotations
 import csv
 import functools
 import http.server
+import json
 import shutil
 import threading
 from pathlib import Path
 
+import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -176,3 +178,17 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def executed_notebook(built_book: Path, notebook: Path) -> dict:
+    """``notebook`` with the outputs the book build computed, from the build's jupyter-cache
+    (myst-nb's own; ``_build/jupyter_execute`` lacks outputs when a notebook came from the cache)."""
+    import nbformat
+    from jupyter_cache import get_cache
+
+    nb = nbformat.read(notebook, as_version=4)
+    try:
+        _, merged = get_cache(built_book.parent / ".jupyter_cache").merge_match_into_notebook(nb)
+    except KeyError:
+        pytest.fail(f"the book build has no outputs for {notebook.name}: run 'make book'")
+    return json.loads(nbformat.writes(merged))

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from _support import executed_notebook
 
 from coursekit import quiz as ck_quiz
 from coursekit.assignments.tags import SKILLS
@@ -347,8 +348,7 @@ def test_worked_solutions_pass_their_checks(chapter: str, built_book: Path):
     worked solution agrees with the expected answer in its quiz file. An assessed data task has
     no public solution or key: its check says the instructor grades it (the bank's model
     solutions are checked in tests/test_quiz.py)."""
-    executed = built_book.parent / "jupyter_execute" / "chapters" / f"{chapter}.ipynb"
-    nb = json.loads(executed.read_text(encoding="utf-8"))
+    nb = executed_notebook(built_book, REPO / "chapters" / f"{chapter}.ipynb")
     checks = [c for c in nb["cells"] if c.get("metadata", {}).get("coursekit", {}).get("role") == "check"]
     assert checks, f"{chapter}: no check cells"
     for cell in checks:

@@ -192,3 +192,14 @@ def executed_notebook(built_book: Path, notebook: Path) -> dict:
     except KeyError:
         pytest.fail(f"the book build has no outputs for {notebook.name}: run 'make book'")
     return json.loads(nbformat.writes(merged))
+
+
+def fill_in(fieldset) -> None:
+    """Give some answer to every input of a quiz question in the book (a Playwright locator)."""
+    choice = fieldset.locator("input[type=radio], input[type=checkbox]")
+    if choice.count():
+        choice.first.check(force=True)
+    for box in fieldset.locator("input[type=text], input[type=number], input:not([type])").all():
+        box.fill("1")
+    for select in fieldset.locator("select").all():
+        select.select_option(index=1)

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
-from _support import axe_violations, live_region_texts, offline_context, toc_pages
+from _support import axe_violations, fill_in, live_region_texts, offline_context, toc_pages
 
 pytestmark = pytest.mark.browser
 
@@ -105,13 +105,7 @@ def test_page_loads_offline_and_is_accessible(page_path, chromium, book_url, bui
         assert len(questions) >= 6, f"{page_path}: the self-check quiz did not render"
     for fieldset in questions:
         qid = fieldset.get_attribute("data-question")
-        choice = fieldset.locator("input[type=radio], input[type=checkbox]")
-        if choice.count():
-            choice.first.check(force=True)
-        for box in fieldset.locator("input[type=text], input[type=number], input:not([type])").all():
-            box.fill("1")
-        for select in fieldset.locator("select").all():
-            select.select_option(index=1)
+        fill_in(fieldset)
         region = fieldset.get_by_role("status")
         assert region.count() >= 1, f"{page_path}: question {qid} has no status live region"
         assert region.first.get_attribute("aria-live") == "polite"

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _support import fill_in
 
 REPO = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("takeaway", REPO / "scripts" / "takeaway.py")
@@ -71,13 +72,7 @@ def test_zip_opened_from_disk_quizzes_answer_and_maps_draw(unzipped: Path, chrom
         questions = page.locator("fieldset.ck-question").all()
         assert len(questions) >= 6
         for fieldset in questions:
-            choice = fieldset.locator("input[type=radio], input[type=checkbox]")
-            if choice.count():
-                choice.first.check(force=True)
-            for box in fieldset.locator("input[type=text], input[type=number], input:not([type])").all():
-                box.fill("1")
-            for select in fieldset.locator("select").all():
-                select.select_option(index=1)
+            fill_in(fieldset)
             fieldset.get_by_role("button", name=re.compile(r"^(Check|Submit) answer$")).click()
             assert fieldset.locator(".ck-feedback").inner_text().strip()
         frames = page.locator("iframe[title^='Map: ']")

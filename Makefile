@@ -18,18 +18,20 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.coursekit-installed
+UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 JB_FLAGS := -W -n --keep-going
 PORT ?= 8000
 # make test's pytest options (bench/run.py runs the same): two workers, one test file at a time each
-PARALLEL := -n 2 --dist loadfile
+PARALLEL := -n 2 --dist loadfile --no-loadscope-reorder
 
 .PHONY: setup book book-if-missing sandbox-deps test test-fast serve check lint bench bench-tests bench-pages binder-check browser-deps clean student-edition instructor-edition takeaway takeaway-edition takeaway-zip takeaway-pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# uv (its version pinned in requirements.txt) installs the pinned set from its cache in seconds
+	$(BIN)/python -m pip install --quiet "$$(grep -E '^uv==' requirements.txt)"
+	$(UV) -r requirements.txt
+	$(UV) --no-deps -e .
 	@touch $(STAMP)
 
 setup: $(STAMP)

@@ -6,7 +6,8 @@ Measures, on this machine, and writes ``bench/results.json`` plus a printed tabl
   one chapter; the same clean build of an empty book with the same toolchain, for ratios;
 - the sum of the chapter notebooks' own execution times (nbclient, one clean kernel each);
 - the test command's wall time (``pytest``, in the fresh copy whose book was just built, as
-  ``make test`` runs it after ``make book``) and the nbval part alone, with the load average
+  ``make test`` runs it after ``make book``; each test file's seconds go to ``tests/durations.json``,
+  the order in which ``make test`` hands files to its workers) and the nbval part alone, with the load average
   (the machine is shared: compare runs at similar load);
 - ``import coursekit`` time and the load time of each dataset;
 - bytes transferred on the first load of each page (HTML plus every asset and its headers,
@@ -52,7 +53,9 @@ TEST_COMMAND_BUDGET_S = 8 * 60
 # first load of every chapter page (issue 17): with gzip, as static hosts serve it, and without
 PAGE_BUDGET_GZIP = 700 * 1000
 PAGE_BUDGET_RAW = 1500 * 1000
-PARALLEL = ["-n", "2", "--dist", "loadfile"]  # as PARALLEL in the Makefile (make test)
+# make test's pytest options: read from the Makefile, their one home
+PARALLEL = next(line.split(":=", 1)[1].split() for line in (REPO / "Makefile").read_text().splitlines()
+                if line.startswith("PARALLEL :="))
 sys.path.insert(0, str(REPO / "tests"))
 from _support import CHROMIUM_ARGS, find_chromium, offline_context, toc_pages  # noqa: E402
 
@@ -91,7 +94,9 @@ def test_command(book: Path) -> dict[str, object]:
     """Wall time of the test command in ``book`` (its book already built), and of nbval alone."""
     pytest = [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     load_before = load_average()
-    seconds = timed([*pytest, *PARALLEL], cwd=book, env=copy_env(book))
+    # the run also records each test file's seconds, which make test uses to start the longest first
+    env = {**copy_env(book), "COURSEKIT_RECORD_DURATIONS": str(REPO / "tests" / "durations.json")}
+    seconds = timed([*pytest, *PARALLEL], cwd=book, env=env)
     return {"test_command_s": seconds, "test_command_load": [load_before, load_average()],
             "nbval_s": timed([*pytest, "chapters"], cwd=book, env=copy_env(book))}
 

@@ -31,6 +31,31 @@ def run(cmd: list[str], **kwargs) -> None:
     subprocess.run(cmd, check=True, **kwargs)
 
 
+def build_env(work: Path) -> tuple[Path, dict[str, str]]:
+    """Make ``work/env`` as repo2docker would, from the files in ``binder/`` only: the pinned
+    requirements, then ``postBuild`` in a copy of the repository, which is deleted afterwards.
+
+    Returns the environment's Python and the process environment to run it with. The requirements
+    are installed by uv (pinned in requirements.txt), from its cache: the same versions pip would
+    install, in seconds instead of minutes; ``postBuild`` runs as written (with pip).
+    """
+    repo_copy = work / "repo"
+    shutil.copytree(REPO, repo_copy, ignore=shutil.ignore_patterns(
+        ".venv", "_build", ".git", "node_modules", "__pycache__", "*.egg-info"))
+    venv = work / "env"
+    run([sys.executable, "-m", "venv", str(venv)])
+    python = venv / "bin" / "python"
+    env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "VIRTUAL_ENV": str(venv),
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("PYTHONPATH", None)
+    run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(python),
+         "-r", "binder/requirements.txt"], cwd=repo_copy, env=env)
+    run(["bash", "binder/postBuild"], cwd=repo_copy, env=env)
+    # Only the installed package may be used from now on: remove the source tree.
+    shutil.rmtree(repo_copy)
+    return python, env
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary environment")
@@ -45,25 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="binder-check-"))
     start = time.perf_counter()
     try:
-        # repo2docker copies the repository and works from its root.
-        repo_copy = work / "repo"
-        shutil.copytree(REPO, repo_copy, ignore=shutil.ignore_patterns(
-            ".venv", "_build", ".git", "node_modules", "__pycache__", "*.egg-info"))
-        venv = work / "env"
-        run([sys.executable, "-m", "venv", str(venv)])
-        python = venv / "bin" / "python"
-        env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
-        env.pop("PYTHONPATH", None)
-        run([str(python), "-m", "pip", "install", "--quiet", "-r", "binder/requirements.txt"],
-            cwd=repo_copy, env=env)
-        run(["bash", "binder/postBuild"], cwd=repo_copy, env=env)
-        # Only the installed package may be used from now on: remove the source tree.
-        chapters = sorted((repo_copy / "chapters").glob("*.ipynb"))
+        chapters = sorted((REPO / "chapters").glob("*.ipynb"))
         alone = work / "alone"
         alone.mkdir()
         for nb in chapters:
             shutil.copy2(nb, alone / nb.name)
-        shutil.rmtree(repo_copy)
+        python, env = build_env(work)
         failures = []
         for nb in sorted(alone.glob("*.ipynb")):
             result = subprocess.run([str(python), "-c", _EXECUTE, nb.name],

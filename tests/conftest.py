@@ -7,12 +7,16 @@ whole session; axe-core is required wherever browser tests run.
 Tests that use the ``built_book`` fixture are marked ``book`` automatically, so
 ``make test-fast`` (``-m "not browser and not slow and not book"``) never needs ``_build``.
 ``make test`` runs the suite on two workers (pytest-xdist, one file per worker at a time, so a
-notebook's cells and a module's fixtures stay together).
+notebook's cells and a module's fixtures stay together), the longest files first, as measured in
+``tests/durations.json`` (``make bench-tests`` rewrites it): the longest-first order keeps both
+workers busy to the end instead of leaving one long file to run alone.
 """
 
 from __future__ import annotations
 
+import json
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,9 +32,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "built_book" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.book)
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        # In parallel runs (make test: -n 2 --dist loadfile) the files holding slow tests go
-        # first, so the longest one (the Binder environment) overlaps the rest of the suite.
-        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+        # make test (-n 2 --dist loadfile --no-loadscope-reorder) hands out files in this order.
+        expected = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.is_file() else {}
+        unknown = 10.0  # a file not measured yet: about a typical test file
+        items.sort(key=lambda item: -expected.get(_file_of(item.nodeid), unknown))
+
+
+DURATIONS = Path(__file__).with_name("durations.json")
+_RECORD = "COURSEKIT_RECORD_DURATIONS"  # set by bench/run.py: where to write the measured seconds
+_seconds: Counter[str] = Counter()
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if os.environ.get(_RECORD):
+        _seconds[_file_of(report.nodeid)] += report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """With ``COURSEKIT_RECORD_DURATIONS`` set, the controller writes each file's seconds there."""
+    target = os.environ.get(_RECORD)
+    if target and _seconds and not os.environ.get("PYTEST_XDIST_WORKER"):
+        from coursekit._resources import write_atomic
+
+        ordered = {name: round(sec, 1) for name, sec in sorted(_seconds.items(), key=lambda kv: -kv[1])}
+        write_atomic(Path(target), json.dumps(ordered, indent=1) + "\n")
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,7 @@
-"""The chapters as a student reads them in JupyterLab: served from the pinned environment (the one
-``binder/requirements.txt`` installs), opened in headless Chromium offline, every cell run.
+"""The chapters as a student reads them on Binder: JupyterLab from a fresh environment made only from
+the files in ``binder/`` (``scripts/binder_check.py``'s ``build_env``: the pinned requirements, then
+``postBuild``; the repository copy is deleted), each notebook alone in a folder, opened in headless
+Chromium offline, every cell run. This is the Binder check: every chapter runs top to bottom there.
 
 For every chapter and the timeline: exercises, glossary terms and citations are rendered by
 jupyterlab-myst, no raw MyST (```` ```{exercise} ````, ``{term}`...` ``, ``{cite:t}`...` ``) is
@@ -24,7 +26,9 @@ from pathlib import Path
 
 import pytest
 from _support import REPO
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+sys.path.insert(0, str(REPO / "scripts"))
+from binder_check import build_env
 
 from coursekit.sources import excerpt_calls
 
@@ -62,10 +66,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_lab(root: Path, state: Path, *, myst: bool = True) -> tuple[subprocess.Popen, str]:
+def start_lab(root: Path, state: Path, *, myst: bool = True, python: Path | None = None,
+              base_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """Start JupyterLab on localhost serving ``root`` (token off, no browser); return it and its URL.
 
     ``myst=False`` disables jupyterlab-myst, to show the notebooks as they read without it.
+    ``python`` and ``base_env``: the environment to run it from (default: this one).
     """
     config, settings = state / "config", state / "settings"
     for path, content in SETTINGS.items():
@@ -77,13 +83,15 @@ def start_lab(root: Path, state: Path, *, myst: bool = True) -> tuple[subprocess
     (config / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": disabled}), encoding="utf-8")
     port = _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
+    env = {**(base_env or os.environ), "JUPYTER_CONFIG_DIR": str(config),
+           "JUPYTER_RUNTIME_DIR": str(state / "runtime"),
            "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(state / "ws")}
     env.pop("PYTHONPATH", None)
     lab = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1",
+        [str(Path(python or sys.executable).parent / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1",
          f"--port={port}", f"--ServerApp.root_dir={root}", "--IdentityProvider.token=",
          "--ServerApp.password=", "--allow-root", "--LabApp.news_url=",
+         "--ServerApp.disable_check_xsrf=True",  # lets the test stop kernels through the REST API
          "--LabApp.extension_manager=readonly",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         cwd=root, env=env, stdout=(state / "lab.log").open("w"), stderr=subprocess.STDOUT)
@@ -126,15 +134,21 @@ def open_and_run(page, url: str, relpath: str) -> None:
     """Open a notebook, wait for its kernel, run every cell and wait until all have run."""
     page.goto(f"{url}/lab/tree/{relpath}?reset")  # ?reset: no tabs from earlier tests
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    # The kernel starts by itself, unless JupyterLab asks which kernel to use (when the kernel
+    # list arrives after the notebook): wait for whichever comes first, and answer the dialog.
     select = page.locator(".jp-Dialog").get_by_role("button", name="Select")
-    try:  # the kernel dialog appears when the kernel list arrives after the notebook
-        select.wait_for(timeout=3000)
-        select.click()
-    except PlaywrightTimeout:
-        pass
     page.wait_for_function(
-        "() => document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')"
-        "?.getAttribute('data-status') === 'idle'", timeout=90_000)
+        "() => document.querySelector('.jp-Dialog') || document.querySelector("
+        "'.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle'",
+        timeout=90_000)
+    if select.count():
+        select.click()
+    page.wait_for_function(
+        "() => !document.querySelector('.jp-Dialog') && document.querySelector("
+        "'.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle'",
+        timeout=90_000)
+    # ...and the server has the notebook's kernel connected to this page, so "Run All" reaches it.
+    _wait_for_kernel(url, relpath, page)
     page.locator(".jp-NotebookPanel .jp-Notebook").click(position={"x": 5, "y": 5})
     page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
     page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
@@ -158,6 +172,18 @@ def open_and_run(page, url: str, relpath: str) -> None:
     page.wait_for_timeout(1500)  # widgets and iframes finish drawing
 
 
+def _wait_for_kernel(url: str, relpath: str, page, timeout: float = 90) -> None:
+    """Wait until the server's session for ``relpath`` has an idle kernel with a client connected."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{url}/api/sessions", timeout=10) as answer:
+            kernels = [s["kernel"] for s in json.load(answer) if s.get("path") == relpath]
+        if any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle" for k in kernels):
+            return
+        page.wait_for_timeout(200)  # lets the page's own events run while the server catches up
+    raise AssertionError(f"{relpath}: no kernel connected within {timeout:.0f} s")
+
+
 def shoot(page, path: Path, anchor: str | None = None) -> None:
     """Screenshot the lab, scrolled so that ``anchor`` (a selector) is at the top when given."""
     if anchor and page.locator(anchor).count():
@@ -168,16 +194,26 @@ def shoot(page, path: Path, anchor: str | None = None) -> None:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory) -> Iterator[tuple[str, Path]]:
-    """JupyterLab from the pinned environment, serving a copy of the notebooks (so that autosave
-    never writes into the repository): each chapter alone in ``chapters/``, as a student gets it."""
+    """JupyterLab from a fresh Binder environment, serving a copy of the notebooks (so that
+    autosave never writes into the repository): the chapters alone, as a Binder user gets them."""
+    python, env = build_env(tmp_path_factory.mktemp("binder"))
     root = tmp_path_factory.mktemp("lab-root")
     for nb in NOTEBOOKS:
         (root / nb.parent.name).mkdir(exist_ok=True)
         shutil.copy2(nb, root / nb.parent.name / nb.name)
-    process, url = start_lab(root, tmp_path_factory.mktemp("lab-state"))
+    process, url = start_lab(root, tmp_path_factory.mktemp("lab-state"), python=python, base_env=env)
     yield url, root
     process.terminate()
     process.wait(timeout=30)
+
+
+def _shut_down_kernels(url: str) -> None:
+    """Stop the kernels the test started (each chapter's own), as closing the tab would not."""
+    with urllib.request.urlopen(f"{url}/api/kernels", timeout=10) as answer:
+        kernels = json.load(answer)
+    for kernel in kernels:
+        request = urllib.request.Request(f"{url}/api/kernels/{kernel['id']}", method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
 
 
 def _cells(nb: Path) -> list[dict]:
@@ -254,6 +290,7 @@ def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path, tmp_path) 
             frame.locator(".leaflet-container").wait_for(timeout=30_000)
     finally:
         page.context.close()
+        _shut_down_kernels(url)
     # Only map tiles are left to the network (a map without them still draws its shapes and text).
     assert not [b for b in blocked if not b.startswith("https://tile.openstreetmap.org/")], blocked
     assert not errors, f"page errors: {errors}"

@@ -16,6 +16,7 @@ import csv
 import functools
 import http.server
 import json
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -47,6 +48,9 @@ def find_chromium() -> str | None:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    # Keep-alive: a page's few dozen files come over a handful of connections, not one each.
+    protocol_version = "HTTP/1.1"
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -61,19 +65,24 @@ def serve_directory(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 def offline_context(browser, allowed_prefix: str, blocked: list[str] | None = None, **options):
     """A browser context in which every request outside ``allowed_prefix`` (or ``data:``) is
-    aborted; the aborted URLs are appended to ``blocked`` when it is given."""
+    aborted; the aborted URLs are appended to ``blocked`` when it is given.
+
+    The pattern goes to the browser, so only the requests to abort make a round trip to Python."""
     context = browser.new_context(**options)
 
-    def route(route):
-        if route.request.url.startswith(allowed_prefix) or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            if blocked is not None:
-                blocked.append(route.request.url)
-            route.abort()
+    def abort(route):
+        if blocked is not None:
+            blocked.append(route.request.url)
+        route.abort()
 
-    context.route("**/*", route)
+    context.route(outside(allowed_prefix, "data:"), abort)
     return context
+
+
+def outside(*prefixes: str) -> re.Pattern[str]:
+    """A URL pattern for ``context.route`` matching every URL that starts with none of
+    ``prefixes``; Playwright hands it to the browser, which then routes only those requests."""
+    return re.compile("^(?!" + "|".join(re.escape(p) for p in prefixes) + ")")
 
 
 def axe_violations(page, axe_source: str) -> list[dict]:

@@ -14,6 +14,7 @@ import doctest
 import io
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -517,8 +518,7 @@ def answers(path: Path, quiz: str, responses: dict) -> None:
     path.write_text(json.dumps({"quiz": quiz, "responses": responses}))
 
 
-@pytest.fixture
-def submissions(tmp_path: Path) -> tuple[Path, Path]:
+def _hand_in(tmp_path: Path) -> tuple[Path, Path]:
     """Assign both chapters (one notebook each) and hand in five students' work."""
     hw = tmp_path / "hw"
     assign(hw, chapters=["ch98", "ch99"], book=FIXTURE, per_chapter=True, name="hw1")
@@ -585,6 +585,40 @@ def submissions(tmp_path: Path) -> tuple[Path, Path]:
     return hw, subs
 
 
+@pytest.fixture
+def submissions(tmp_path: Path) -> tuple[Path, Path]:
+    """The class of :func:`_hand_in`, this test's own copy (the test may change it)."""
+    return _hand_in(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The class of :func:`_hand_in`, handed in once and graded once in the sandbox (-j 1);
+    tests that only read the submissions share them, and several assert on this run."""
+    tmp = tmp_path_factory.mktemp("graded-class")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COURSEKIT_QUIZZES_DIR", str(FIXTURE / "chapters" / "quizzes"))
+        hw, subs = _hand_in(tmp)
+        before = _tree(subs)
+        messages: list[str] = []
+        report = grade(subs, hw, tmp / "grades", progress=messages.append)
+    return {"hw": hw, "subs": subs, "out": tmp / "grades", "report": report,
+            "messages": messages, "before": before}
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture
+def shared(graded_class: dict) -> Iterator[tuple[Path, Path]]:
+    """The shared class's (assignment, submissions), for tests that only read them; checked
+    unchanged afterwards."""
+    yield graded_class["hw"], graded_class["subs"]
+    assert _tree(graded_class["subs"]) == graded_class["before"], "a test changed the class"
+
+
 EXPECTED_CSV = """\
 student,item,points,max_points,feedback
 alice,ch98-ex-2,3,3,Correct.
@@ -622,12 +656,11 @@ erin,ch99-q-1,0,1,no quiz answers file for ch99 (hw1-ch99-answers.json) handed i
 """
 
 
-def test_grade_end_to_end_exact_csv(submissions: tuple[Path, Path], tmp_path: Path) -> None:
+def test_grade_end_to_end_exact_csv(graded_class: dict) -> None:
     """Required end-to-end test: right, wrong, reordered, deleted, duplicated, malformed."""
-    hw, subs = submissions
-    messages: list[str] = []
-    report = grade(subs, hw, tmp_path / "grades", progress=messages.append)
-    csv_text = (tmp_path / "grades" / "grades.csv").read_text()
+    hw, subs, out = graded_class["hw"], graded_class["subs"], graded_class["out"]
+    report, messages = graded_class["report"], graded_class["messages"]
+    csv_text = (out / "grades.csv").read_text()
     assert csv_text == EXPECTED_CSV
     assert report.graded == ["alice", "bob", "carol", "dave", "erin"]
     assert [(name, reason.split(":")[0]) for name, reason in report.skipped] == [
@@ -636,17 +669,18 @@ def test_grade_end_to_end_exact_csv(submissions: tuple[Path, Path], tmp_path: Pa
         ("erin/settings.json", "not a quiz answers file of this assignment (expected {\"quiz\""),
     ]
     assert messages[0] == "[1/5] alice: 2 notebook(s), 2 answers file(s)"
-    feedback = (tmp_path / "grades" / "feedback" / "erin.md").read_text()
+    feedback = (out / "feedback" / "erin.md").read_text()
     assert "Automatically graded: **2 / 11** points" in feedback
     assert "erin/98-fixture-visits.ipynb was not graded: malformed notebook" in feedback
     assert "- ch99-ex-2 (source-criticism, 1 points)" in feedback
     with pytest.raises(OutputExistsError):
-        grade(subs, hw, tmp_path / "grades")
+        grade(subs, hw, out)
+    assert (out / "grades.csv").read_text() == EXPECTED_CSV  # the refused run changed nothing
 
 
-def test_grade_without_executing_reads_literal_answers(submissions: tuple[Path, Path],
+def test_grade_without_executing_reads_literal_answers(shared: tuple[Path, Path],
                                                        tmp_path: Path) -> None:
-    hw, subs = submissions
+    hw, subs = shared
     grade(subs, hw, tmp_path / "g", execute_code=False)
     rows = list(csv.DictReader(io.StringIO((tmp_path / "g" / "grades.csv").read_text())))
     got = {(r["student"], r["item"]): (r["points"], r["feedback"]) for r in rows}
@@ -669,11 +703,14 @@ def test_check_records_answers_while_grading(tmp_path: Path, monkeypatch: pytest
     assert "ch98-ex-3: Correct." in capsys.readouterr().out
 
 
-def test_grade_in_parallel_gives_the_same_csv(submissions: tuple[Path, Path],
+def test_grade_in_parallel_gives_the_same_csv(graded_class: dict, shared: tuple[Path, Path],
                                               tmp_path: Path) -> None:
-    hw, subs = submissions
+    """The class graded again with two sandboxes at once: the same CSV and feedback as the
+    shared -j 1 run of the end-to-end test."""
+    hw, subs = shared
     grade(subs, hw, tmp_path / "j2", jobs=2)
     assert (tmp_path / "j2" / "grades.csv").read_text() == EXPECTED_CSV
+    assert _tree(tmp_path / "j2" / "feedback") == _tree(graded_class["out"] / "feedback")
 
 
 def test_grade_records_each_student_and_resumes(submissions: tuple[Path, Path],
@@ -697,8 +734,8 @@ def test_grade_records_each_student_and_resumes(submissions: tuple[Path, Path],
                                                     "bob,ch98-ex-3,0,2,Not quite.") == first
 
 
-def test_limits_must_be_positive(submissions: tuple[Path, Path], tmp_path: Path) -> None:
-    hw, subs = submissions
+def test_limits_must_be_positive(shared: tuple[Path, Path], tmp_path: Path) -> None:
+    hw, subs = shared
     for kwargs, flag in (({"timeout": 0}, "--timeout"), ({"timeout": -5}, "--timeout"),
                          ({"jobs": 0}, "-j/--jobs")):
         with pytest.raises(ValueError, match=f"{flag} must be a positive whole number"):
@@ -710,12 +747,12 @@ def test_limits_must_be_positive(submissions: tuple[Path, Path], tmp_path: Path)
     assert not (subs / "grades").exists()
 
 
-def test_grade_refuses_to_run_code_without_a_sandbox(submissions: tuple[Path, Path],
+def test_grade_refuses_to_run_code_without_a_sandbox(shared: tuple[Path, Path],
                                                      tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from coursekit.assignments import _sandbox
 
-    hw, subs = submissions
+    hw, subs = shared
     monkeypatch.setattr(_sandbox, "_bwrap", lambda: None)
     with pytest.raises(RuntimeError, match=r"bubblewrap \(bwrap\) is not installed.*"
                                            r"--unsafe-no-sandbox"):

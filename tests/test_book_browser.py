@@ -6,12 +6,18 @@ features, every quiz can be answered and announces its feedback through a live r
 from Chromium's accessibility tree), and axe-core (WCAG 2.0/2.1 A and AA rules plus best
 practices, ``AXE_TAGS``) finds no violation of any impact, in light and in dark mode.
 ``reference/accessibility.md`` describes these checks; keep the two in step.
+
+Each colour scheme has one offline tab that visits every page in turn (as a reader's browser
+would, with its cache), instead of a new browser context per page; between two pages the tab
+goes to ``about:blank`` so that nothing of one page is counted against the next.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlparse
 
@@ -29,6 +35,36 @@ PAGES = toc_pages()
 IMAGES_SETTLED = "() => [...document.images].every((i) => i.complete)"
 
 
+@pytest.fixture(scope="module")
+def light_tab(chromium, book_url) -> Iterator[tuple[object, list[str]]]:
+    """A light-scheme offline tab and the list its aborted requests go to."""
+    blocked: list[str] = []
+    context = offline_context(chromium, book_url, blocked, color_scheme="light")
+    yield context.new_page(), blocked
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def dark_tab(chromium, book_url) -> Iterator[object]:
+    context = offline_context(chromium, book_url, color_scheme="dark")
+    yield context.new_page()
+    context.close()
+
+
+@contextmanager
+def _listening(page, handlers: dict) -> Iterator[None]:
+    """``handlers`` (event name to callback) attached to ``page`` for one visit; the tab then goes
+    to ``about:blank``, so that what the page leaves behind is not reported for the next one."""
+    for event, handler in handlers.items():
+        page.on(event, handler)
+    try:
+        yield
+    finally:
+        page.goto("about:blank")
+        for event, handler in handlers.items():
+            page.remove_listener(event, handler)
+
+
 def _ids_in(path: Path, cache: dict[Path, set[str]]) -> set[str]:
     if path not in cache:
         html = path.read_text(encoding="utf-8", errors="replace")
@@ -37,16 +73,21 @@ def _ids_in(path: Path, cache: dict[Path, set[str]]) -> set[str]:
 
 
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_loads_offline_and_is_accessible(page_path, chromium, book_url, built_book, axe_source):
-    blocked: list[str] = []  # every request outside the book, aborted
-    context = offline_context(chromium, book_url, blocked, color_scheme="light")
-    page = context.new_page()
+def test_page_loads_offline_and_is_accessible(page_path, light_tab, book_url, built_book, axe_source):
+    page, blocked = light_tab  # blocked: every request outside the book, aborted
+    blocked.clear()
     errors: list[str] = []
     failed: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("requestfailed", lambda r: failed.append(r.url))
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    with _listening(page, {
+        "console": lambda m: errors.append(m.text) if m.type == "error" else None,
+        "pageerror": lambda e: errors.append(str(e)),
+        "requestfailed": lambda r: failed.append(r.url),
+        "response": lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    }):
+        _check_page(page, page_path, blocked, errors, failed, book_url, built_book, axe_source)
+
+
+def _check_page(page, page_path, blocked, errors, failed, book_url, built_book, axe_source):
     page.goto(f"{book_url}/{page_path}", wait_until="load")
     # Wait for every map frame's tiles to load or fail (offline: fail) before judging errors.
     for frame in page.frames:
@@ -124,23 +165,21 @@ def test_page_loads_offline_and_is_accessible(page_path, chromium, book_url, bui
 
     # Accessibility: no axe-core violation of any impact (WCAG 2.0/2.1 A and AA, best practices).
     violations = axe_violations(page, axe_source)
-    context.close()
     assert violations == [], f"{page_path}: {json.dumps(violations, indent=1)}"
 
 
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_is_accessible_in_dark_mode(page_path, chromium, book_url, axe_source):
+def test_page_is_accessible_in_dark_mode(page_path, dark_tab, book_url, axe_source):
     """The dark colour scheme (the theme follows the reader's system setting) passes axe too,
     with a quiz question answered so that feedback colours are checked as well."""
-    context = offline_context(chromium, book_url, color_scheme="dark")
-    page = context.new_page()
-    page.goto(f"{book_url}/{page_path}", wait_until="load")
-    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-    for fieldset in page.locator("fieldset.ck-question").all()[:2]:
-        choice = fieldset.locator("input[type=radio], input[type=checkbox]")
-        if choice.count():
-            choice.first.check(force=True)
-            fieldset.get_by_role("button", name=re.compile(r"^(Check|Submit) answer$")).click()
-    violations = axe_violations(page, axe_source)
-    context.close()
+    page = dark_tab
+    with _listening(page, {}):
+        page.goto(f"{book_url}/{page_path}", wait_until="load")
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        for fieldset in page.locator("fieldset.ck-question").all()[:2]:
+            choice = fieldset.locator("input[type=radio], input[type=checkbox]")
+            if choice.count():
+                choice.first.check(force=True)
+                fieldset.get_by_role("button", name=re.compile(r"^(Check|Submit) answer$")).click()
+        violations = axe_violations(page, axe_source)
     assert violations == [], f"{page_path} (dark): {json.dumps(violations, indent=1)}"

@@ -70,16 +70,20 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-@pytest.fixture
-def hw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("COURSEKIT_QUIZZES_DIR", str(QUIZZES))
-    assign(tmp_path / "hw", chapters=["ch98"], book=FIXTURE, name=NAME)
-    return tmp_path / "hw"
+@pytest.fixture(scope="module")
+def hw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture assignment, made once for the module (tests only read it)."""
+    folder = tmp_path_factory.mktemp("assignment") / "hw"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COURSEKIT_QUIZZES_DIR", str(QUIZZES))
+        assign(folder, chapters=["ch98"], book=FIXTURE, name=NAME)
+    return folder
 
 
-@pytest.fixture
-def bundle(hw: Path, wheel: Path, tmp_path: Path) -> Path:
-    out = tmp_path / "autograder.zip"
+@pytest.fixture(scope="module")
+def bundle(hw: Path, wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default bundle of ``hw``, built once (tests unpack copies of it)."""
+    out = tmp_path_factory.mktemp("bundle") / "autograder.zip"
     build_bundle(hw, out, wheel=wheel)
     return out
 

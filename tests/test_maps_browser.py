@@ -1,18 +1,17 @@
 """The course maps in a real browser, offline: a small Sphinx site laid out like the book (pages
 one folder deep, ``vendor/`` published at the root by ``coursekit.sphinxext``), served on
 localhost, opened in the session's Chromium with every request outside localhost aborted.
-
-Screenshots go to the test session's temporary folder (``maps-shots``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from _support import raw_html, sample_maps, serve_directory, sphinx_project
+from _support import outside, raw_html, sample_maps, serve_directory, sphinx_project
 
 from coursekit import maps
 
@@ -20,11 +19,19 @@ pytestmark = pytest.mark.browser
 
 # Once every tile image has loaded or failed (offline: failed), Leaflet has nothing pending.
 TILES_SETTLED = "() => [...document.querySelectorAll('img.leaflet-tile')].every((i) => i.complete)"
+# Web requests to any host but localhost (the browser matches this; only those reach Python).
+OFF_LOCALHOST = re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("maps-shots")
+def map_context(chromium) -> Iterator[tuple[object, list[str]]]:
+    """One offline browser context for the map pages (each test opens its own tab), and the list
+    of the URLs it aborted."""
+    context = chromium.new_context(viewport={"width": 1100, "height": 900})
+    aborted: list[str] = []
+    context.route(OFF_LOCALHOST, lambda r: (aborted.append(r.request.url), r.abort()))
+    yield context, aborted
+    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -53,22 +60,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
         server.server_close()
 
 
-def _open(browser, url: str):
-    """Open ``url`` offline; return (page, map frame, aborted URLs, failed local URLs, errors)."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    aborted: list[str] = []
+def _open(map_context, url: str):
+    """Open ``url`` offline in a new tab; return (page, map frame, aborted URLs, failed local
+    URLs, errors)."""
+    context, aborted = map_context
+    aborted.clear()
     failed: list[str] = []
     errors: list[str] = []
-
-    def route(r):
-        parsed = urlparse(r.request.url)
-        if parsed.scheme in {"http", "https"} and parsed.hostname not in {"127.0.0.1", "localhost"}:
-            aborted.append(r.request.url)
-            r.abort()
-        else:
-            r.continue_()
-
-    context.route("**/*", route)
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -84,10 +82,10 @@ def _open(browser, url: str):
 
 
 @pytest.mark.parametrize("name", ["installations", "installations-2004", "membership", "events", "route"])
-def test_map_renders_offline(site, chromium, shots: Path, name: str):
+def test_map_renders_offline(site, map_context, name: str):
     base, built, _ = site
     course_map = built[name]
-    page, frame, aborted, failed, errors = _open(chromium, f"{base}/chapters/{name}.html")
+    page, frame, aborted, failed, errors = _open(map_context, f"{base}/chapters/{name}.html")
     try:
         # Leaflet and jQuery came from the vendored copies, relative to the page
         assert frame.evaluate("typeof L !== 'undefined' && L.version") == "1.9.3"
@@ -115,7 +113,6 @@ def test_map_renders_offline(site, chromium, shots: Path, name: str):
             frame.get_by_label("CSTO on 2013-01-01").check()  # runs the DateSwitch script
             assert frame.get_by_label("CSTO on 2013-01-01").is_checked()
         frame.wait_for_function(TILES_SETTLED)
-        page.locator("iframe").first.screenshot(path=str(shots / f"{name}.png"))
         # nothing but map tiles went (tried to go) to the network; nothing local was missing
         tiles = [u for u in aborted if urlparse(u).hostname == "tile.openstreetmap.org"]
         assert [u for u in aborted if u not in tiles] == []
@@ -126,7 +123,7 @@ def test_map_renders_offline(site, chromium, shots: Path, name: str):
         assert [e for e in errors if e not in blocked] == []
         assert len(blocked) <= len(tiles)
     finally:
-        page.context.close()
+        page.close()
 
 
 def test_page_weight(site):
@@ -171,7 +168,7 @@ def test_maps_draw_opened_from_disk(site, chromium):
     load with plain <script src>, and every map draws its outlines and markers."""
     _, _, out = site
     context = chromium.new_context(viewport={"width": 1100, "height": 900})
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+    context.route(outside("file://"), lambda r: r.abort())
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -194,7 +191,7 @@ def test_every_map_of_the_book_draws_when_scrolled_to(built_book: Path, book_url
     """In the built book, no map loads with its page; each draws once scrolled to."""
     chapters = sorted((built_book / "chapters").glob("*.html"))
     context = chromium.new_context(viewport={"width": 1100, "height": 800})
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(book_url) else r.abort())
+    context.route(outside(book_url), lambda r: r.abort())
     page = context.new_page()
     drawn = 0
     try:

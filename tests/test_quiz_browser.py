@@ -1,6 +1,6 @@
 """The quiz front-end in headless Chromium, offline: every question type answered by mouse and
 by keyboard, wrong and right; two quizzes on one page; graded answers; dark mode; the browser's
-scores equal Python's. Screenshots go to the test session's temporary folder (``quiz-shots``)."""
+scores equal Python's."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from _support import serve_directory
+from _support import outside, serve_directory
 
 from coursekit import quiz
 
@@ -56,14 +56,7 @@ def page(chromium, site):
     context = chromium.new_context(viewport={"width": 1000, "height": 900})
     blocked, errors = [], []
 
-    def route(r):
-        if r.request.url.startswith(site):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    context.route(outside(site), lambda r: (blocked.append(r.request.url), r.abort()))
     pg = context.new_page()
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -100,34 +93,18 @@ def check_by_keyboard(page) -> None:
     page.keyboard.press("Enter")
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("quiz-shots")
-
-
-@pytest.fixture
-def shot(shots: Path):
-    """``shot(page, qid, state)`` saves a picture of one question."""
-    def take(page, qid: str, state: str) -> None:
-        question(page, qid).screenshot(path=str(shots / f"{qid}-{state}.png"))
-
-    return take
-
-
-def test_every_type_by_mouse_and_keyboard(page, quizzes, shot):
+def test_every_type_by_mouse_and_keyboard(page, quizzes):
     # single choice: mouse (wrong), then arrow keys (right)
     q1 = question(page, "demo-q-1")
     q1.get_by_label("Tashkent, Uzbekistan").click()
     q1.get_by_role("button", name="Check answer").click()
     assert feedback(page, "demo-q-1").startswith("Not quite. Tashkent is where")
-    shot(page, "demo-q-1", "wrong")
     q1.get_by_label("Tashkent, Uzbekistan").focus()
     page.keyboard.press("ArrowUp")
     check_by_keyboard(page)
     assert feedback(page, "demo-q-1").startswith("Correct. The essay places")
     assert "Explanation:" in feedback(page, "demo-q-1")
     assert "Source: Unknown author (after 2018)" in feedback(page, "demo-q-1")
-    shot(page, "demo-q-1", "right")
 
     # multiple answer: partial credit by mouse, then Space/Shift+Tab
     q2 = question(page, "demo-q-2")
@@ -135,7 +112,6 @@ def test_every_type_by_mouse_and_keyboard(page, quizzes, shot):
         q2.get_by_label(name).click()
     q2.get_by_role("button", name="Check answer").click()
     assert feedback(page, "demo-q-2").startswith("Partly correct (33%). Iran is not in")
-    shot(page, "demo-q-2", "partial")
     q2.get_by_label("Iran").focus()
     page.keyboard.press("Space")
     page.keyboard.press("Shift+Tab")
@@ -153,14 +129,12 @@ def test_every_type_by_mouse_and_keyboard(page, quizzes, shot):
     page.keyboard.press("ArrowLeft")
     check_by_keyboard(page)
     assert feedback(page, "demo-q-3").startswith("Correct. Right: the sentence")
-    shot(page, "demo-q-3", "right")
 
     # numeric: typed with a thousands separator, Enter checks
     q4 = question(page, "demo-q-4")
     q4.get_by_label("Your answer (a number)").fill("7400")
     q4.get_by_role("button", name="Check answer").click()
     assert feedback(page, "demo-q-4").startswith("Not quite.")
-    shot(page, "demo-q-4", "wrong")
     q4.get_by_label("Your answer (a number)").focus()
     page.keyboard.press("Control+A")
     page.keyboard.type("7,500")
@@ -178,7 +152,6 @@ def test_every_type_by_mouse_and_keyboard(page, quizzes, shot):
     page.keyboard.type("  TÁSHKENT ")
     page.keyboard.press("Enter")
     assert feedback(page, "demo-q-5").startswith("Correct. Yes, Tashkent.")
-    shot(page, "demo-q-5", "right")
 
     # matching: native selects; one right of four, then type-ahead from the keyboard
     q6 = question(page, "demo-q-6")
@@ -187,7 +160,6 @@ def test_every_type_by_mouse_and_keyboard(page, quizzes, shot):
         selects.nth(n).select_option(value)
     q6.get_by_role("button", name="Check answer").click()
     assert feedback(page, "demo-q-6").startswith("Partly correct (25%).")
-    shot(page, "demo-q-6", "partial")
     selects.nth(1).focus()
     for n, word in enumerate(["Tashkent", "Kant", "Manas"]):
         if n:
@@ -197,13 +169,11 @@ def test_every_type_by_mouse_and_keyboard(page, quizzes, shot):
                                                                 "manas"]
     check_by_keyboard(page)
     assert feedback(page, "demo-q-6").startswith("Correct. All four")
-    shot(page, "demo-q-6", "right")
 
     # ordering: Up/Down buttons by mouse (partial), then keyboard-only with announcements
     q7 = question(page, "demo-q-7")
     q7.get_by_role("button", name="Check answer").click()
     assert feedback(page, "demo-q-7").split(" ")[0] in {"Partly", "Not"}
-    shot(page, "demo-q-7", "start")
     key = [i.id for i in quizzes["demo"]["demo-q-7"].items]
     texts = {i.id: i.text for i in quizzes["demo"]["demo-q-7"].items}
     for target, item in enumerate(key):
@@ -220,19 +190,16 @@ def test_every_type_by_mouse_and_keyboard(page, quizzes, shot):
         assert announced == f"“{texts[item]}” moved to position {target + 1} of {len(key)}."
     check_by_keyboard(page)
     assert feedback(page, "demo-q-7").startswith("Correct. This is the order")
-    shot(page, "demo-q-7", "right")
 
     # find the evidence: a sentence of the verified excerpt
     q8 = question(page, "demo-q-8")
     q8.locator("label.ck-sentence").nth(0).click()
     q8.get_by_role("button", name="Check answer").click()
     assert feedback(page, "demo-q-8").startswith("Not quite. That sentence is about")
-    shot(page, "demo-q-8", "wrong")
     page.keyboard.press("Shift+Tab")  # back onto the checked radio
     page.keyboard.press("ArrowDown")
     check_by_keyboard(page)
     assert feedback(page, "demo-q-8").startswith("Correct. Yes: this sentence says")
-    shot(page, "demo-q-8", "right")
     total = page.locator(".ck-total").first.inner_text()
     assert total == "Self-check score: 8 / 8 (8 of 8 questions checked)."
 
@@ -247,7 +214,7 @@ def test_every_type_by_mouse_and_keyboard(page, quizzes, shot):
     assert quiz.score(demo, events[-1]["responses"]).points == 8
 
 
-def test_hint_at_the_first_wrong_try_and_the_explanation_only_later(page, quizzes, shot):
+def test_hint_at_the_first_wrong_try_and_the_explanation_only_later(page, quizzes):
     q1 = question(page, "demo-q-1")
     hint = quizzes["demo"]["demo-q-1"].hint
     q1.get_by_label("Tashkent, Uzbekistan").click()
@@ -256,7 +223,6 @@ def test_hint_at_the_first_wrong_try_and_the_explanation_only_later(page, quizze
     assert first.startswith("Not quite. Tashkent is where") and f"Hint: {hint}" in first
     assert "Explanation:" not in first and "Source:" not in first
     assert "Kant, Kyrgyzstan, in" not in first  # neither feedback nor hint gives the key away
-    shot(page, "demo-q-1", "hint")
     q1.get_by_label("Moscow, Russia").click()
     q1.get_by_role("button", name="Check answer").click()
     second = feedback(page, "demo-q-1")
@@ -273,7 +239,7 @@ def test_hint_at_the_first_wrong_try_and_the_explanation_only_later(page, quizze
     assert str(quizzes["demo"]["demo-q-1"].respond("tashkent", 1)).endswith(f"Hint: {hint}")
 
 
-def test_second_quiz_graded_and_independent(page, shot):
+def test_second_quiz_graded_and_independent(page):
     q1 = question(page, "demo-q-1")
     q1.get_by_label("Kant, Kyrgyzstan").click()
     g1 = question(page, "ch90-q-1")
@@ -286,7 +252,6 @@ def test_second_quiz_graded_and_independent(page, shot):
     g2.get_by_label("Your answer (a number)").fill("15 %")
     page.keyboard.press("Enter")
     assert feedback(page, "ch90-q-2").startswith("Answer noted on this page only.")
-    shot(page, "ch90-q-1", "recorded")
     # the two quizzes share nothing: the demo's choice is untouched, ids are unique
     assert q1.get_by_label("Kant, Kyrgyzstan").is_checked()
     ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map((e) => e.id)")
@@ -311,7 +276,7 @@ def _contrast(page, fg_selector: str, bg_selector: str) -> float:
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_theme_colours_and_accessibility(page, theme, shot, shots: Path, axe_source: str):
+def test_theme_colours_and_accessibility(page, theme, axe_source: str):
     page.evaluate("(t) => { document.documentElement.dataset.theme = t; }", theme)
     for qid, label in (("demo-q-1", "Moscow, Russia"), ("demo-q-3", "True")):
         question(page, qid).get_by_label(label).click()
@@ -330,9 +295,6 @@ def test_theme_colours_and_accessibility(page, theme, shot, shots: Path, axe_sou
     # the coloured marks (✗ wrong, ✓ right) are graphics: 3:1
     assert _contrast(page, "fieldset[data-question='demo-q-1'] .ck-mark", ".ck-quiz") >= 3
     assert _contrast(page, "fieldset[data-question='demo-q-3'] .ck-mark", ".ck-quiz") >= 3
-    page.screenshot(path=str(shots / f"page-{theme}.png"), full_page=True)
-    for qid in ("demo-q-1", "demo-q-6", "demo-q-7", "demo-q-8"):
-        shot(page, qid, theme)
     page.add_script_tag(content=axe_source)
     found = page.evaluate("""async () => {
         const r = await axe.run(document.querySelectorAll('.ck-quiz-root'));

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from _support import offline_context, toc_pages
@@ -78,14 +79,20 @@ CHART_TEXT = """async () => {
 }"""
 
 
-@pytest.mark.parametrize("page_path", PAGES)
-def test_page_reflows_at_320_css_px(page_path, chromium, book_url):
+@pytest.fixture(scope="module")
+def phone_320(chromium, book_url) -> Iterator[object]:
+    """One offline tab 320 CSS px wide that visits every page in turn."""
     context = offline_context(chromium, book_url, viewport={"width": 320, "height": 640})
-    page = context.new_page()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_reflows_at_320_css_px(page_path, phone_320, book_url):
+    page = phone_320
     page.goto(f"{book_url}/{page_path}", wait_until="load")
     page_width = page.evaluate("document.documentElement.scrollWidth")
     overflowing = page.evaluate(OVERFLOW, [TEXT, WIDE])
-    context.close()
     assert page_width <= 320, f"{page_path}: the page is {page_width} px wide at 320 px"
     assert overflowing == [], f"{page_path}: text outside the viewport {json.dumps(overflowing, indent=1)}"
 

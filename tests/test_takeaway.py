@@ -13,6 +13,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import _support
 import pytest
 from _support import fill_in
 
@@ -59,8 +60,8 @@ def unzipped(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 def test_zip_opened_from_disk_quizzes_answer_and_maps_draw(unzipped: Path, chromium):
     context = chromium.new_context(viewport={"width": 1100, "height": 900})
     outside: list[str] = []
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
-                  else (outside.append(r.request.url), r.abort()))
+    outside_disk = _support.outside("file:", "data:")
+    context.route(outside_disk, lambda r: (outside.append(r.request.url), r.abort()))
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -33,6 +33,11 @@ PREAMBLE = (
     "del _ck_quiz, _ck_record"
 )
 
+#: Seconds the preamble (coursekit's own imports, not the student's code) may take. The
+#: per-cell limit is for the student's cells: on a busy machine the imports alone can pass a
+#: short one. The sandbox's wall-clock limit for the whole notebook still applies.
+PREAMBLE_TIMEOUT = 120
+
 #: At most this many bytes of the answers log are read per cell.
 MAX_RECORD_BYTES = 4_000_000
 
@@ -85,7 +90,9 @@ def execute(nb: NotebookNode, workdir: Path, log: Path, timeout: int,
     # nbclient stores each executed cell at its index: the preamble gets a slot of its own.
     nb.cells.insert(0, new_code_cell(PREAMBLE))
     with client.setup_kernel(env=dict(os.environ)):
+        client.timeout = max(timeout, PREAMBLE_TIMEOUT)
         client.execute_cell(nb.cells[0], 0, store_history=False)
+        client.timeout = timeout
         if _first_error(nb.cells[0]):
             raise RunError("the grading kernel could not load coursekit: "
                                f"{_first_error(nb.cells[0])}")

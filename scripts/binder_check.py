@@ -20,8 +20,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 # Runs inside the fresh environment: execute one notebook top to bottom in a clean kernel.
+# (rfc3987_syntax: as in coursekit/__init__.py, jsonschema's 2 s grammar that no notebook needs)
 _EXECUTE = (
-    "import sys, nbformat, nbclient; nb = nbformat.read(sys.argv[1], as_version=4); "
+    "import sys; sys.modules.setdefault('rfc3987_syntax', None); "
+    "import nbformat, nbclient; nb = nbformat.read(sys.argv[1], as_version=4); "
     "nbclient.NotebookClient(nb, timeout=600, kernel_name='python3').execute()"
 )
 

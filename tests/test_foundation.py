@@ -92,6 +92,16 @@ def test_import_coursekit_is_light():
     assert out.stdout.strip() == "[]"
 
 
+def test_kernels_skip_the_iri_grammar_of_jsonschema():
+    """After ``import coursekit``, jsonschema loads without building rfc3987_syntax's grammars
+    (2 s of CPU per kernel) and still validates, formats included (coursekit/__init__.py)."""
+    code = ("import sys, coursekit, jsonschema; "
+            "v = jsonschema.Draft7Validator({'format': 'email'}, format_checker=jsonschema.FormatChecker()); "
+            "print(sys.modules.get('rfc3987_syntax', 'absent'), v.is_valid('a@b.c'), v.is_valid('nope'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["None", "True", "False"]
+
+
 def test_validate_says_how_to_get_frictionless(monkeypatch):
     """frictionless is an optional dependency (extra 'check'); without it data.validate() says
     how to install it instead of failing with a bare ModuleNotFoundError."""

@@ -573,12 +573,7 @@ def test_model_solutions_in_the_bank_pass_their_checks(chapter):
                   and c.metadata["coursekit"].get("role") == "check")
         code = re.findall(r"```python\n(.*?)\n```", keyed.private[check.id]["solution"], re.S)
         assert code, f"{check.id}: no python block in the bank's model solution"
-        # Scoring validates the bank without format checks: jsonschema's optional IRI grammar
-        # (rfc3987_syntax, ~2 s of CPU to compile) is not loaded for it. A no-op when the
-        # chapter's code already imported jsonschema; it runs after the solution, which
-        # therefore ran in the chapter's ordinary environment.
-        score = ("import sys\nsys.modules.setdefault('rfc3987_syntax', None)\n"
-                 f"from pathlib import Path\nfrom coursekit import quiz as _q\n"
+        score = (f"from pathlib import Path\nfrom coursekit import quiz as _q\n"
                  f"print('SCORE', _q.load({chapter!r}, bank=Path({str(REPO_BANK)!r}))"
                  f"[{check.id!r}].score(answer).fraction)")
         cells = [nbformat.v4.new_code_cell(c.source) for c in chapter_nb.cells[:at]

@@ -6,8 +6,15 @@ Submodules load lazily so that ``import coursekit`` stays fast.
 from __future__ import annotations
 
 import importlib
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+
+# jsonschema (which coursekit.quiz and nbformat import) builds rfc3987_syntax's Earley grammars when
+# it is imported: about 2 s of CPU in every kernel and grading process, for its "iri" format checks,
+# which no coursekit or Jupyter schema uses (python-jsonschema/jsonschema#1428, #1392). Unless
+# something imported it already, jsonschema is told that package is absent; its other checks stay.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 try:
     __version__ = version("coursekit")

@@ -45,16 +45,6 @@ TAG_ENV = "COURSEKIT_SANDBOX_TAG"
 BANK_FOLDER = DEFAULT_BANK
 
 
-#: Starts ``_runner`` (as ``python -m coursekit.assignments._runner`` would). nbformat imports
-#: jsonschema, whose optional IRI format check (``rfc3987_syntax``) compiles a grammar at
-#: import: about 2 s of CPU per notebook for a check the runner never makes. Only the runner
-#: goes without it; the kernel that runs the student's code is a process of its own.
-RUNNER = ("import sys\n"
-          "sys.modules.setdefault('rfc3987_syntax', None)\n"
-          "from coursekit.assignments._runner import main\n"
-          "sys.exit(main(sys.argv[1:]))")
-
-
 class SandboxUnavailable(RunError):
     """No sandbox can be made here (bwrap missing or failing its self-test)."""
 
@@ -243,7 +233,7 @@ class Sandbox:
         read_fd, write_fd = os.pipe()
         uid = None if self.unsafe or os.geteuid() != 0 else \
             _UID_BASE + secrets.randbelow(100_000_000)
-        inner = [sys.executable, "-c", RUNNER,
+        inner = [sys.executable, "-m", "coursekit.assignments._runner",
                  "--timeout", str(limits.cell_timeout), "--max-procs", str(limits.max_procs),
                  "--memory-mb", str(limits.memory_mb), "--max-file-mb",
                  str(limits.max_output_mb), "--result-fd", str(write_fd)]

@@ -6,7 +6,7 @@
 #   make test-fast  unit, data and doctests only: no browser, no built book (works on a fresh clone)
 #   make bench   measure build, test and page-weight figures (writes bench/results.json);
 #                builds the book first if it is missing
-#   make bench-tests  only the test command's wall time (book built first if missing)
+#   make bench-tests  only the test command's wall time: make test in a fresh clone of HEAD
 #   make bench-pages  only the page weights of _build/html (budgets: chapters <= 700 KB gzip, 1.5 MB raw)
 #   make student-edition [SOLUTIONS=collapsed|removed]   make instructor-edition
 #   make takeaway  the student edition (solutions removed) as a zip that works opened from disk
@@ -74,7 +74,7 @@ bench: setup browser-deps book-if-missing
 bench-pages: setup browser-deps book-if-missing
 	$(BIN)/python bench/run.py --pages-only _build/html
 
-bench-tests: setup browser-deps book-if-missing
+bench-tests: setup
 	$(BIN)/python bench/run.py --tests-only
 
 binder-check: setup

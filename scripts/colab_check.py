@@ -57,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
                "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
         env.pop("PYTHONPATH", None)
         env.pop("VIRTUAL_ENV", None)
-        run([str(python), "-m", "pip", "install", "--quiet", *RUNTIME], env=env)
+        # the runtime by uv (pinned in requirements.txt, fast); the install cell then uses pip, as in Colab
+        run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(python),
+             "--constraint", str(constraints), *RUNTIME], env=env)
 
         alone = work / "alone"
         alone.mkdir()

@@ -553,16 +553,18 @@ def test_ctrl_c_keeps_finished_students_and_resume_finishes(tmp_path: Path) -> N
     command = [sys.executable, "-m", "coursekit.cli", "grade", str(subs), "--assignment",
                str(hw), "--out", str(out), "--timeout", "30"]
     env = {**os.environ, "COURSEKIT_QUIZZES_DIR": str(QUIZZES), TAG_ENV: TAG}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    # Ctrl-C as in a terminal: a test command started in the background of a non-interactive
+    # shell ignores SIGINT, and Python then never turns it into KeyboardInterrupt in the grader.
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not list((out / ".progress").glob("*.json")):
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "no student finished in 120 s"
         time.sleep(0.2)
     process.send_signal(signal.SIGINT)
-    process.communicate(timeout=60)
-    assert process.returncode == 130
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr.decode(errors="replace")[-2000:]
     kept = _rows(out / "grades.csv")
     finished = {r["student"] for r in kept}
     assert finished and finished < {"a1", "a2", "a3", "a4"}

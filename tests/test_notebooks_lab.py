@@ -7,7 +7,7 @@ For every chapter and the timeline: exercises, glossary terms and citations are 
 jupyterlab-myst, no raw MyST (```` ```{exercise} ````, ``{term}`...` ``, ``{cite:t}`...` ``) is
 visible, the quotations show as quotations with their ``ck.excerpt(...)`` code collapsed, solutions
 are folded, the quiz widget is live and maps draw (Leaflet served from ``vendor/`` in place of the
-CDN). Screenshots go to pytest's ``tmp_path`` (``SHOTS_DIR`` copies them elsewhere).
+CDN). With ``SHOTS_DIR`` set, screenshots of each chapter go there.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from _support import REPO, outside
 
 sys.path.insert(0, str(REPO / "scripts"))
 from binder_check import build_env
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from coursekit.sources import excerpt_calls
 
@@ -167,7 +168,6 @@ def open_and_run(page, url: str, relpath: str) -> None:
     if unrun:
         stderr = "\n".join(page.locator(STDERR).all_inner_texts())
         raise AssertionError(f"{len(unrun)} cell(s) did not run: a cell raised an error:\n{stderr[-2000:]}")
-    page.wait_for_timeout(1500)  # widgets and iframes finish drawing
 
 
 def _wait_for_kernel(url: str, relpath: str, page, timeout: float = 90) -> None:
@@ -182,8 +182,13 @@ def _wait_for_kernel(url: str, relpath: str, page, timeout: float = 90) -> None:
     raise AssertionError(f"{relpath}: no kernel connected within {timeout:.0f} s")
 
 
-def shoot(page, path: Path, anchor: str | None = None) -> None:
-    """Screenshot the lab, scrolled so that ``anchor`` (a selector) is at the top when given."""
+def shoot(page, name: str, anchor: str | None = None) -> None:
+    """With ``SHOTS_DIR`` set, screenshot the lab into it as ``name``, scrolled so that ``anchor``
+    (a selector) is at the top when given; without it, nothing (no one would look)."""
+    if not os.environ.get("SHOTS_DIR"):
+        return
+    path = Path(os.environ["SHOTS_DIR"]) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     if anchor and page.locator(anchor).count():
         page.locator(anchor).first.evaluate("el => el.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(300)
@@ -219,7 +224,7 @@ def _cells(nb: Path) -> list[dict]:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path, tmp_path) -> None:
+def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path) -> None:
     url, _root = lab
     cells = _cells(notebook)
     sources = ["".join(c["source"]) for c in cells]
@@ -230,7 +235,7 @@ def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path, tmp_path) 
     try:
         open_and_run(page, url, f"{notebook.parent.name}/{notebook.name}")
         panel = page.locator(".jp-NotebookPanel")
-        shoot(page, tmp_path / f"{notebook.stem}-top.png")
+        shoot(page, f"{notebook.stem}-top.png")
         text = panel.inner_text()
 
         # No raw MyST anywhere a student can see it.
@@ -244,7 +249,7 @@ def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path, tmp_path) 
         assert panel.locator(".myst-exercise-title").filter(
             has_text=re.compile(r"^Exercise \d+")).count() == n_exercises
         if n_exercises:
-            shoot(page, tmp_path / f"{notebook.stem}-exercise.png", ".jp-MarkdownCell:has(.myst-exercise)")
+            shoot(page, f"{notebook.stem}-exercise.png", ".jp-MarkdownCell:has(.myst-exercise)")
 
         # Glossary terms and citations: the words are there, the roles are not.
         for term in {m.group(1).strip() for s in sources for m in TERM.finditer(s)}:
@@ -260,7 +265,7 @@ def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path, tmp_path) 
         assert "ck.excerpt(" not in editors, "an excerpt's code is open in an editor, not collapsed"
         assert panel.locator(".jp-InputPlaceholder").count() >= n_excerpts
         if n_excerpts:
-            shoot(page, tmp_path / f"{notebook.stem}-excerpt.png", ".jp-Cell:has(.ck-excerpt)")
+            shoot(page, f"{notebook.stem}-excerpt.png", ".jp-Cell:has(.ck-excerpt)")
 
         # Solutions folded: no solution's body, code or output is on screen until the student opens it.
         for body in panel.locator(".myst-exercise .details-body").all():
@@ -277,7 +282,11 @@ def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path, tmp_path) 
 
         # The quiz widget is live (the anywidget drew its questions) where a chapter has a quiz.
         if any("ck.quiz.show(" in s for s in sources):
-            assert panel.locator(".jp-OutputArea-output form.ck-quiz").count() > 0, "no quiz"
+            quiz = panel.locator(".jp-OutputArea-output form.ck-quiz")
+            try:  # the widget draws once its model arrives from the kernel
+                quiz.first.wait_for(timeout=30_000)
+            except PlaywrightTimeout:
+                raise AssertionError("no quiz widget drawn within 30 s") from None
             # ...as the widget, not the book's static HTML (which JupyterLab would show in its place)
             assert panel.locator(".jp-RenderedHTMLCommon form.ck-quiz").count() == 0
 

@@ -99,8 +99,9 @@ def fresh_clone_test_command() -> dict[str, object]:
     in which ``make test`` hands files to its workers (longest first)."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, check=True,
                             capture_output=True, text=True).stdout.strip()
-    with tempfile.TemporaryDirectory(prefix="coursekit-clone-") as tmp:
-        clone = Path(tmp) / "clone"
+    # beside the repository, as a CI checkout is, so that ../shared (the raw seeds) resolves the same
+    with tempfile.TemporaryDirectory(prefix="coursekit-bench-clone-", dir=REPO.parent) as tmp:
+        clone = Path(tmp)
         subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
         env = {**os.environ, "COURSEKIT_RECORD_DURATIONS": str(REPO / "tests" / "durations.json")}
         for name in ("VIRTUAL_ENV", "PYTHONPATH"):

@@ -577,3 +577,24 @@ def test_ctrl_c_keeps_finished_students_and_resume_finishes(tmp_path: Path) -> N
     assert [r for r in rows if r["student"] in finished] == kept
     assert _by_student(rows) == {s: {"ch98-ex-2": 3, "ch98-ex-3": 2, "ch98-q-1": 0,
                                      "ch98-q-3": 0} for s in ("a1", "a2", "a3", "a4")}
+
+
+def test_files_of_an_editable_checkout_under_tmp_are_bound_back(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sandbox gets a private /tmp. A checkout under /tmp (an editable install reads the
+    repository's data/) must still see its datasets there, or every ck.load() in a graded
+    notebook fails and scores 0 (seen in a benchmark clone under /tmp); a hidden folder inside
+    them stays hidden. COURSEKIT_DATA_DIR stands in for the checkout's data/."""
+    _sandbox_or_fail()
+    from coursekit.assignments._sandbox import _mount_args
+
+    data = tmp_path / "data"
+    (data / "hidden").mkdir(parents=True)
+    (data / "visits.csv").write_text("n\n7\n", encoding="utf-8")
+    (data / "hidden" / "key.txt").write_text(MARK, encoding="utf-8")
+    monkeypatch.setenv("COURSEKIT_DATA_DIR", str(data))
+    code = (f"import pathlib; d = pathlib.Path({str(data)!r}); "
+            "print((d / 'visits.csv').read_text().split()[1], len(list((d / 'hidden').iterdir())))")
+    done = subprocess.run(["bwrap", *_mount_args([data / "hidden"], 16 << 20), "--unshare-net",
+                           sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["7", "0"], done.stderr

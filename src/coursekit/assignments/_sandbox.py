@@ -103,11 +103,15 @@ def _under(path: Path, parent: Path) -> bool:
 
 
 def _needed() -> list[Path]:
-    """Folders the runner needs: the interpreter, its packages and coursekit itself."""
+    """Folders the runner needs: the interpreter, its packages, coursekit itself and the files it
+    ships (in an editable checkout these are the repository's ``data/``, ``seeds/`` and
+    ``chapters/quizzes/``, outside the package: under ``/tmp`` they must be bound back too)."""
     import coursekit
+    from coursekit._resources import resource_path
 
     paths = [Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent,
              Path(coursekit.__file__).resolve().parent.parent]
+    paths += [resource_path(kind).resolve() for kind in ("data", "seeds", "quizzes")]
     # site-packages only: other sys.path entries (the current folder) could be a hidden one
     paths += [Path(p) for p in sys.path if "-packages" in Path(p).name and Path(p).is_dir()]
     return _existing(paths)
@@ -146,7 +150,11 @@ def _mount_args(hidden: list[Path], scratch_bytes: int) -> list[str]:
         if any(_under(path, n) and path != n for n in needed):
             args += _cover(path)
     args += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/tmp"]
-    _bind_needed(args, [n for n in needed if _under(n, Path("/tmp"))], [Path("/tmp")])
+    in_tmp = [n for n in needed if _under(n, Path("/tmp"))]
+    _bind_needed(args, in_tmp, [Path("/tmp")])
+    for path in _existing(hidden):  # a hidden path inside what was bound back into /tmp
+        if any(_under(path, n) and path != n for n in in_tmp):
+            args += _cover(path)
     return args
 
 

@@ -21,7 +21,8 @@ STAMP := $(VENV)/.coursekit-installed
 UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 JB_FLAGS := -W -n --keep-going
 PORT ?= 8000
-# make test's pytest options (bench/run.py runs the same): two workers, one test file at a time each
+# make test's pytest options: two workers, one test file at a time each, longest files first
+# (tests/conftest.py orders them from tests/durations.json; xdist must not reorder them)
 PARALLEL := -n 2 --dist loadfile --no-loadscope-reorder
 
 .PHONY: setup book book-if-missing sandbox-deps test test-fast serve check lint bench bench-tests bench-pages binder-check browser-deps clean student-edition instructor-edition takeaway takeaway-edition takeaway-zip takeaway-pdf

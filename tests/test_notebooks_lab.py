@@ -168,6 +168,9 @@ def open_and_run(page, url: str, relpath: str) -> None:
     if unrun:
         stderr = "\n".join(page.locator(STDERR).all_inner_texts())
         raise AssertionError(f"{len(unrun)} cell(s) did not run: a cell raised an error:\n{stderr[-2000:]}")
+    # An error in the last code cell leaves no cell unrun: look for its traceback too.
+    tracebacks = [t for t in page.locator(STDERR).all_inner_texts() if "Traceback (most recent call" in t]
+    assert not tracebacks, f"a cell raised an error:\n{tracebacks[0][-2000:]}"
 
 
 def _wait_for_kernel(url: str, relpath: str, page, timeout: float = 90) -> None:

@@ -1,6 +1,7 @@
 # Russia in Central Asia: one-command set-up, build and tests.
 #   make book    set up .venv from requirements.txt, install coursekit, build _build/html (strict)
-#   make test    set up, build the book, run every test (unit, data checks, nbval, browser)
+#   make test    set up, build the book and run every test (unit, data checks, nbval, browser);
+#                the tests that need no book run while it builds
 #   make serve   serve the built book on http://127.0.0.1:8000
 #   make check   validate datasets, excerpts and quizzes
 #   make test-fast  unit, data and doctests only: no browser, no built book (works on a fresh clone)
@@ -49,8 +50,9 @@ book-if-missing: setup
 browser-deps:
 	@bash scripts/ensure_browser_deps.sh
 
-test: setup browser-deps book
-	$(BIN)/python -m pytest $(PARALLEL)
+test: setup browser-deps
+	@# the book builds in the background while the tests that do not need it run (scripts/run_tests.py)
+	$(BIN)/python scripts/run_tests.py --build="$(BIN)/jupyter-book build . $(JB_FLAGS)" -- $(PARALLEL)
 
 sandbox-deps:
 	@bash scripts/ensure_browser_deps.sh --sandbox-only

@@ -9,33 +9,43 @@ Tests that use the ``built_book`` fixture are marked ``book`` automatically, so
 ``make test`` runs the suite on two workers (pytest-xdist, one file per worker at a time, so a
 notebook's cells and a module's fixtures stay together), the longest files first, as measured in
 ``tests/durations.json`` (``make bench-tests`` rewrites it): the longest-first order keeps both
-workers busy to the end instead of leaving one long file to run alone.
+workers busy to the end instead of leaving one long file to run alone. The book builds meanwhile
+(scripts/run_tests.py): files that need it come after its expected build time, and wait for it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _support import AXE, BUILT_BOOK, CHROMIUM_ARGS, find_chromium, serve_directory
+from _support import AXE, BUILT_BOOK, CHROMIUM_ARGS, REPO, find_chromium, serve_directory
+
+sys.path.insert(0, str(REPO / "scripts"))
+# make test's runner: the book build's status file (env) and its seconds' key in durations.json
+from run_tests import BUILD_KEY, LOG_ENV, STATUS_ENV, dispatch_order
 
 # Fixture notebooks are inputs to tests, not chapters: nbval must not collect them.
 collect_ignore_glob = ["fixtures/*", "fixtures/**/*"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    needs_book = set()
     for item in items:
         if "built_book" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.book)
+            needs_book.add(_file_of(item.nodeid))
     if os.environ.get("PYTEST_XDIST_WORKER"):
         # make test (-n 2 --dist loadfile --no-loadscope-reorder) hands out files in this order.
         expected = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.is_file() else {}
-        unknown = 10.0  # a file not measured yet: about a typical test file
-        items.sort(key=lambda item: -expected.get(_file_of(item.nodeid), unknown))
+        build = expected.get(BUILD_KEY, 0.0) if os.environ.get(STATUS_ENV) else 0.0
+        order = dispatch_order({_file_of(i.nodeid) for i in items}, expected, needs_book, build)
+        items.sort(key=lambda item: order[_file_of(item.nodeid)])
 
 
 DURATIONS = Path(__file__).with_name("durations.json")
@@ -64,7 +74,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def built_book() -> Path:
-    """The book built by ``make book`` (``make test`` builds it first)."""
+    """The book built by ``make book``; under ``make test``, which builds it alongside the tests
+    (scripts/run_tests.py), the first test to ask waits for the build to end."""
+    if os.environ.get(STATUS_ENV):
+        status = Path(os.environ[STATUS_ENV])
+        while not status.exists():  # written whole (renamed into place) when the build ends
+            time.sleep(1)
+        code = status.read_text(encoding="utf-8")
+        if code != "0":
+            pytest.fail(f"the book build failed (exit status {code}): see {os.environ.get(LOG_ENV)}")
     if not (BUILT_BOOK / "index.html").exists():
         pytest.fail("_build/html is missing: run 'make book' (make test does) before these tests")
     return BUILT_BOOK

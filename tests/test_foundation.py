@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import tomllib
 import yaml
+from _support import coursekit_wheel
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((REPO / "_config.yml").read_text())
@@ -115,10 +116,8 @@ def test_validate_says_how_to_get_frictionless(monkeypatch):
 
 
 @pytest.mark.slow
-def test_wheel_carries_package_data(tmp_path: Path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w",
-                    str(tmp_path), str(REPO)], check=True)
-    (wheel,) = tmp_path.glob("coursekit-*.whl")
+def test_wheel_carries_package_data(tmp_path_factory: pytest.TempPathFactory):
+    wheel = coursekit_wheel(tmp_path_factory)
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {"coursekit/_data/datapackage.json", "coursekit/_seeds/records.yml",
                 "coursekit/__init__.py"}

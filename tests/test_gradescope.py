@@ -28,6 +28,7 @@ import jsonschema
 import nbformat
 import pytest
 import yaml
+from _support import coursekit_wheel
 
 from coursekit import __version__
 from coursekit.assignments import assign, grade
@@ -61,13 +62,9 @@ def _fixture_quizzes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The coursekit wheel of this checkout, built once (what the CLI builds by default)."""
-    folder = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w",
-                    str(folder), str(Path(__file__).resolve().parent.parent)], check=True,
-                   capture_output=True, timeout=600)
-    (built,) = folder.glob("coursekit-*.whl")
-    return built
+    """The coursekit wheel of this checkout, built once per session (the same bytes as the
+    CLI's default ``pip wheel``); tests only read it."""
+    return coursekit_wheel(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,6 @@ import contextlib
 import html
 import json
 import re
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -28,6 +26,7 @@ from pathlib import Path
 import pytest
 import tomllib
 import yaml
+from _support import coursekit_wheel
 
 from coursekit import sources
 
@@ -217,11 +216,8 @@ def test_built_site_stays_within_the_allowed_share(built_book: Path) -> None:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out),
-                    str(REPO)], check=True)
-    (built,) = out.glob("coursekit-*.whl")
-    return built
+    """The session's coursekit wheel (tests only read it)."""
+    return coursekit_wheel(tmp_path_factory)
 
 
 @pytest.mark.slow

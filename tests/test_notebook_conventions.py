@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _support import REPO
+from _support import REPO, coursekit_wheel
 
 sys.path.insert(0, str(REPO / "scripts"))
 import notebook_conventions as nc
@@ -137,10 +137,11 @@ def test_invalid_json_names_the_file_and_line(tmp_path):
 
 
 @pytest.mark.slow
-def test_colab_like_environment_runs_every_notebook():
+def test_colab_like_environment_runs_every_notebook(tmp_path_factory: pytest.TempPathFactory):
     """A fresh venv with only a notebook runtime; each notebook alone; its install cell adds
-    coursekit from a locally built wheel (scripts/colab_check.py)."""
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "colab_check.py")],
+    coursekit from the session's wheel of this checkout (scripts/colab_check.py)."""
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "colab_check.py"),
+                             "--wheel", str(coursekit_wheel(tmp_path_factory))],
                             capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert f"{len(nc.notebooks())}/{len(nc.notebooks())} notebooks ran" in result.stdout

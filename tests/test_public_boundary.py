@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from _support import CHAPTER_IDS
+from _support import CHAPTER_IDS, coursekit_wheel
 
 from coursekit import quiz
 from coursekit.assignments import assign
@@ -220,10 +219,9 @@ def scan(files: Iterator[tuple[str, bytes]], secrets: Secrets) -> tuple[list[str
 
 # ------------------------------------------------------------------------- the artefacts
 @pytest.mark.slow
-def test_the_wheel_holds_no_private_value(secrets: Secrets, tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w",
-                    str(tmp_path), str(REPO)], check=True, capture_output=True, timeout=600)
-    (wheel,) = tmp_path.glob("coursekit-*.whl")
+def test_the_wheel_holds_no_private_value(secrets: Secrets,
+                                          tmp_path_factory: pytest.TempPathFactory) -> None:
+    wheel = coursekit_wheel(tmp_path_factory)
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         problems, count = scan(((n, archive.read(n)) for n in names), secrets)

@@ -115,14 +115,16 @@ def cached_offline_context(browser, allowed_origin: str, blocked: list[str] | No
     return context
 
 
-#: What Chromium logs (naming no URL) for a resource the closed proxy of
-#: :func:`cached_offline_context` refused; an aborted route logs ``net::ERR_FAILED`` instead.
+#: What Chromium logs for a resource the closed proxy of :func:`cached_offline_context` refused
+#: (the text names no URL; the message's location is the resource's URL). An aborted route logs
+#: ``net::ERR_FAILED`` instead.
 PROXY_REFUSED = "Failed to load resource: net::ERR_PROXY_CONNECTION_FAILED"
 
 
 def favicon_miss(message, origin: str) -> bool:
-    """Whether a console message is the 404 of ``origin/favicon.ico``: Chromium asks a site for it
-    by itself (no page asks; the book declares no icon) once its cache is on."""
+    """Whether a console message is the 404 of ``origin/favicon.ico``. Chromium asks a site for it
+    by itself (the book declares no icon); in a context without routes the miss is logged, and
+    Playwright reports no request or response for any ``/favicon.ico``, routed or not."""
     return (message.type == "error" and message.location.get("url") == f"{origin.rstrip('/')}/favicon.ico"
             and "status of 404" in message.text)
 

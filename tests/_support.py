@@ -2,7 +2,8 @@
 
 - a quiet static server on a free localhost port;
 - Debian's chromium (found on ``PATH`` or at ``/usr/bin/chromium``) and its flags, plus an
-  offline browser context;
+  offline browser context (requests routed and aborted) and a cached one (requests sent to a
+  closed proxy port, so that Chromium's HTTP cache stays on);
 - axe-core from ``tests/browser/node_modules`` (``make browser-deps`` installs it), the rule
   sets the book is held to and a runner returning its violations;
 - the texts the accessibility tree exposes in live regions (what a screen reader announces);
@@ -18,8 +19,10 @@ import http.server
 import json
 import re
 import shutil
+import socket
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -77,6 +80,53 @@ def offline_context(browser, allowed_prefix: str, blocked: list[str] | None = No
 
     context.route(outside(allowed_prefix, "data:"), abort)
     return context
+
+
+@functools.cache
+def _closed_port() -> socket.socket:
+    """A localhost TCP port bound for the whole process and never listened on: every connection
+    to it is refused at once, and no other program can take the port meanwhile."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def cached_offline_context(browser, allowed_origin: str, blocked: list[str] | None = None, **options):
+    """A browser context in which every request outside ``allowed_origin`` (or ``data:``) fails,
+    as in :func:`offline_context`, but with Chromium's HTTP cache on.
+
+    Playwright turns the cache off in any context that has a route. Here no request is routed:
+    the context's proxy is a closed localhost port that only ``allowed_origin`` (scheme, host,
+    port; a ``file:`` origin bypasses nothing) bypasses, so the browser itself fails every other
+    request, loopback included, with ``net::ERR_PROXY_CONNECTION_FAILED``. The URLs of failed
+    requests outside ``allowed_origin`` and ``data:`` are appended to ``blocked`` when given."""
+    parts = urlsplit(allowed_origin)
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise ValueError(f"cached_offline_context wants an origin, not {allowed_origin!r}")
+    proxy = {"server": f"http://127.0.0.1:{_closed_port().getsockname()[1]}"}
+    if parts.scheme in ("http", "https"):
+        # "127.0.0.1:8000" bypasses only that port; Playwright proxies the rest of loopback.
+        proxy["bypass"] = parts.netloc
+    context = browser.new_context(proxy=proxy, **options)
+    if blocked is not None:
+        left = outside(allowed_origin.rstrip("/"), "data:")
+        context.on("requestfailed", lambda request: blocked.append(request.url)
+                   if left.match(request.url) else None)
+    return context
+
+
+#: What Chromium logs for a resource the closed proxy of :func:`cached_offline_context` refused
+#: (the text names no URL; the message's location is the resource's URL). An aborted route logs
+#: ``net::ERR_FAILED`` instead.
+PROXY_REFUSED = "Failed to load resource: net::ERR_PROXY_CONNECTION_FAILED"
+
+
+def favicon_miss(message, origin: str) -> bool:
+    """Whether a console message is the 404 of ``origin/favicon.ico``. Chromium asks a site for it
+    by itself (the book declares no icon); in a context without routes the miss is logged, and
+    Playwright reports no request or response for any ``/favicon.ico``, routed or not."""
+    return (message.type == "error" and message.location.get("url") == f"{origin.rstrip('/')}/favicon.ico"
+            and "status of 404" in message.text)
 
 
 def outside(*prefixes: str) -> re.Pattern[str]:

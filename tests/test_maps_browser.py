@@ -1,17 +1,26 @@
 """The course maps in a real browser, offline: a small Sphinx site laid out like the book (pages
 one folder deep, ``vendor/`` published at the root by ``coursekit.sphinxext``), served on
-localhost, opened in the session's Chromium with every request outside localhost aborted.
+localhost, opened in the session's Chromium with every request outside that server refused by a
+closed proxy (``cached_offline_context``; a route would turn the browser's cache off).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from _support import outside, raw_html, sample_maps, serve_directory, sphinx_project
+from _support import (
+    PROXY_REFUSED,
+    cached_offline_context,
+    favicon_miss,
+    outside,
+    raw_html,
+    sample_maps,
+    serve_directory,
+    sphinx_project,
+)
 
 from coursekit import maps
 
@@ -19,18 +28,16 @@ pytestmark = pytest.mark.browser
 
 # Once every tile image has loaded or failed (offline: failed), Leaflet has nothing pending.
 TILES_SETTLED = "() => [...document.querySelectorAll('img.leaflet-tile')].every((i) => i.complete)"
-# Web requests to any host but localhost (the browser matches this; only those reach Python).
-OFF_LOCALHOST = re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
-def map_context(chromium) -> Iterator[tuple[object, list[str]]]:
-    """One offline browser context for the map pages (each test opens its own tab), and the list
-    of the URLs it aborted."""
-    context = chromium.new_context(viewport={"width": 1100, "height": 900})
+def map_context(chromium, site) -> Iterator[tuple[object, list[str], str]]:
+    """One offline browser context for the map pages (each test opens its own tab), the list of
+    the URLs it refused, and the site's address."""
+    base = site[0]
     aborted: list[str] = []
-    context.route(OFF_LOCALHOST, lambda r: (aborted.append(r.request.url), r.abort()))
-    yield context, aborted
+    context = cached_offline_context(chromium, base, aborted, viewport={"width": 1100, "height": 900})
+    yield context, aborted, base
     context.close()
 
 
@@ -63,13 +70,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
 def _open(map_context, url: str):
     """Open ``url`` offline in a new tab; return (page, map frame, aborted URLs, failed local
     URLs, errors)."""
-    context, aborted = map_context
+    context, aborted, base = map_context
     aborted.clear()
     failed: list[str] = []
     errors: list[str] = []
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: errors.append((m.text, m.location["url"]))
+            if m.type == "error" and not favicon_miss(m, base) else None)
     page.on(
         "response",
         lambda resp: failed.append(f"{resp.status} {resp.url}") if resp.status >= 400 else None,
@@ -117,9 +125,10 @@ def test_map_renders_offline(site, map_context, name: str):
         tiles = [u for u in aborted if urlparse(u).hostname == "tile.openstreetmap.org"]
         assert [u for u in aborted if u not in tiles] == []
         assert failed == []
-        # an aborted tile logs "Failed to load resource: net::ERR_FAILED" (without its URL):
-        # allow one such line per aborted tile and nothing else
-        blocked = [e for e in errors if e == "Failed to load resource: net::ERR_FAILED"]
+        # a refused tile logs PROXY_REFUSED about the tile's URL: allow one such line per
+        # refused tile and nothing else
+        blocked = [e for e in errors
+                   if e[0] == PROXY_REFUSED and urlparse(e[1]).hostname == "tile.openstreetmap.org"]
         assert [e for e in errors if e not in blocked] == []
         assert len(blocked) <= len(tiles)
     finally:
@@ -138,10 +147,9 @@ def test_maps_load_when_scrolled_to_and_share_their_files(site, chromium):
     """The first load of a page with three maps fetches no map file; scrolling to each map
     loads it, and the three use one copy of Leaflet, jQuery and the outlines."""
     base, _, _ = site
-    context = chromium.new_context(viewport={"width": 1100, "height": 700})
+    context = cached_offline_context(chromium, base, viewport={"width": 1100, "height": 700})
     requested: list[str] = []
-    context.route("**/*", lambda r: (requested.append(r.request.url), r.continue_()
-                                     if r.request.url.startswith(base) else r.abort()))
+    context.on("request", lambda r: requested.append(r.url))
     page = context.new_page()
     try:
         page.goto(f"{base}/chapters/three.html", wait_until="load")
@@ -190,8 +198,7 @@ def test_maps_draw_opened_from_disk(site, chromium):
 def test_every_map_of_the_book_draws_when_scrolled_to(built_book: Path, book_url: str, chromium):
     """In the built book, no map loads with its page; each draws once scrolled to."""
     chapters = sorted((built_book / "chapters").glob("*.html"))
-    context = chromium.new_context(viewport={"width": 1100, "height": 800})
-    context.route(outside(book_url), lambda r: r.abort())
+    context = cached_offline_context(chromium, book_url, viewport={"width": 1100, "height": 800})
     page = context.new_page()
     drawn = 0
     try:

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from _support import outside, serve_directory
+from _support import cached_offline_context, favicon_miss, serve_directory
 
 from coursekit import quiz
 
@@ -52,13 +52,12 @@ def site(tmp_path_factory, quizzes):
 
 @pytest.fixture
 def page(chromium, site):
-    """The test page with every non-localhost request aborted and recorded."""
-    context = chromium.new_context(viewport={"width": 1000, "height": 900})
+    """The test page with every request outside its server refused and recorded."""
     blocked, errors = [], []
-
-    context.route(outside(site), lambda r: (blocked.append(r.request.url), r.abort()))
+    context = cached_offline_context(chromium, site, blocked, viewport={"width": 1000, "height": 900})
     pg = context.new_page()
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("console", lambda m: errors.append(m.text)
+          if m.type == "error" and not favicon_miss(m, site) else None)
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.goto(f"{site}/index.html")
     pg.wait_for_selector("form.ck-quiz >> nth=1")

@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from _support import offline_context, toc_pages
+from _support import cached_offline_context, toc_pages
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +82,7 @@ CHART_TEXT = """async () => {
 @pytest.fixture(scope="module")
 def phone_320(chromium, book_url) -> Iterator[object]:
     """One offline tab 320 CSS px wide that visits every page in turn."""
-    context = offline_context(chromium, book_url, viewport={"width": 320, "height": 640})
+    context = cached_offline_context(chromium, book_url, viewport={"width": 320, "height": 640})
     yield context.new_page()
     context.close()
 
@@ -100,7 +100,7 @@ def test_page_reflows_at_320_css_px(page_path, phone_320, book_url):
 @pytest.fixture(scope="module")
 def chart_sizes(chromium, book_url) -> dict[str, list[dict]]:
     """Every page's chart images and the smallest text of each, at 390 CSS px wide."""
-    context = offline_context(chromium, book_url, viewport={"width": 390, "height": 844})
+    context = cached_offline_context(chromium, book_url, viewport={"width": 390, "height": 844})
     page = context.new_page()
     sizes = {}
     for page_path in PAGES:

@@ -2,11 +2,13 @@
 
 A fresh virtual environment gets only pip and a notebook runtime (``ipykernel``, ``nbclient``), as
 Colab has; no coursekit and no checkout. The package is built once as a wheel (or ``--wheel`` gives
-one, as the test suite does). Each notebook is copied alone into its own empty folder and executed
-top to bottom in a fresh kernel: its first code cell (the install cell of
+one, as the test suite does). Each notebook is copied alone into its own empty folder and validated
+by nbval (``--nbval-lax``, run from the calling environment) top to bottom in a new kernel of the
+fresh environment, started in that folder: its first code cell (the install cell of
 ``scripts/notebook_conventions.py``) must install coursekit, with its dependencies, when it is
 missing, here from the local wheel (``COURSEKIT_REQUIREMENT``; in Colab from the tagged git URL),
-and be a no-op once it is there.
+and be a no-op once it is there. This is the test suite's nbval run of the chapters: the book build
+already executes them in the development environment.
 
 Dependencies are resolved by pip under ``requirements.txt`` as constraints, so the check is
 repeatable. Usage: ``python scripts/colab_check.py [--keep] [--wheel PATH]``.
@@ -31,38 +33,34 @@ from notebook_conventions import notebooks
 
 RUNTIME = ["ipykernel", "nbclient", "nbformat"]  # what Colab brings before any cell runs
 _FIND = "import importlib.util, sys; s = importlib.util.find_spec('coursekit'); print(s.origin if s else '')"
-# Runs inside the fresh environment: argv[1] is a JSON list of notebooks (each alone in its own
-# folder); each runs top to bottom in a new kernel started in its folder, one after the other.
-# One driver process for all of them (its imports cost once); the kernels share nothing.
-# Prints a status line per notebook (then any traceback, indented) and exits 1 if any failed.
-# (rfc3987_syntax: as in coursekit/__init__.py, jsonschema's 2 s grammar that no notebook needs)
-_EXECUTE_EACH = """\
-import json, sys, time, traceback
-sys.modules.setdefault('rfc3987_syntax', None)
-import nbclient, nbformat
-failed = 0
-for path in json.loads(sys.argv[1]):
-    began = time.perf_counter()
-    folder, name = path.rsplit('/', 1)
-    try:
-        nb = nbformat.read(path, as_version=4)
-        nbclient.NotebookClient(nb, timeout=600, kernel_name='python3',
-                                resources={'metadata': {'path': folder}}).execute()
-        status, detail = 'ok', ''
-    except Exception:
-        failed += 1
-        status, detail = 'FAILED', traceback.format_exc()[-3000:]
-    print(f'{status:6} {name} ({time.perf_counter() - began:.0f} s)', flush=True)
-    if detail:  # indented: only status lines start at the margin
-        print(''.join('    ' + line for line in detail.splitlines(True)), flush=True)
-sys.exit(1 if failed else 0)
-"""
+# nbval (from this environment) runs the notebooks in kernels of the fresh one: this kernel spec.
+KERNEL = "colab-check"
+# The nbval run's own configuration (not the repository's pyproject.toml, which is not there).
+PYTEST_INI = "[pytest]\naddopts = -p no:cacheprovider\n"
 
 
 def _origin(python: Path, cwd: Path, env: dict[str, str]) -> str:
     """Where ``python`` imports coursekit from ('' when it cannot)."""
     return subprocess.run([str(python), "-c", _FIND], cwd=cwd, env=env, check=True,
                           capture_output=True, text=True).stdout.strip()
+
+
+def _notebook_results(report: Path, copies: list[Path]) -> tuple[int, list[str]]:
+    """From nbval's JUnit report: how many notebooks ran every cell, and the names of the others
+    (a notebook with no cell in the report did not run)."""
+    import xml.etree.ElementTree as ET
+
+    by_class = {f"{c.parent.name}.{c.name}": c.name for c in copies}  # pytest's "folder.file"
+    seen: set[str] = set()
+    bad: set[str] = set()
+    cases = ET.parse(report).iter("testcase") if report.is_file() else ()
+    for case in cases:
+        name = by_class.get(case.get("classname", ""), case.get("classname", "?"))
+        seen.add(name)
+        if case.find("failure") is not None or case.find("error") is not None:
+            bad.add(name)
+    failures = sorted(bad | {c.name for c in copies if c.name not in seen})
+    return len(copies) - len(failures), failures
 
 
 class _Phases:
@@ -140,23 +138,29 @@ def main(argv: list[str] | None = None) -> int:
             folder = alone / nb.stem
             folder.mkdir()
             copies.append(str(shutil.copy2(nb, folder / nb.name)))
-        # one notebook at a time, each in a new kernel; the first one's install cell installs
-        log = work / "runner-stderr.txt"
-        ran, failures = 0, []
-        with log.open("w") as stderr, subprocess.Popen(
-                [str(python), "-c", _EXECUTE_EACH, json.dumps(copies)], cwd=alone, env=env,
-                stdout=subprocess.PIPE, stderr=stderr, text=True) as runner:
-            for line in runner.stdout:
-                print(line, end="", flush=True)
-                if line.startswith("ok "):
-                    ran += 1
-                elif line.startswith("FAILED "):
-                    failures.append(line.split()[1])
-        if runner.returncode and not failures:
-            failures.append("runner")
-            print(f"FAILED: the notebook runner exited with {runner.returncode}")
-        if runner.returncode:
-            print(log.read_text(errors="replace")[-3000:])
+        # nbval: each notebook top to bottom in a new kernel of the fresh environment, started in
+        # the notebook's own folder, one after the other; the first one's install cell installs
+        kernels = work / "jupyter" / "kernels" / KERNEL
+        kernels.mkdir(parents=True)
+        (kernels / "kernel.json").write_text(json.dumps({
+            "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python 3 (colab check)", "language": "python"}), encoding="utf-8")
+        (alone / "pytest.ini").write_text(PYTEST_INI, encoding="utf-8")
+        report = work / "nbval.xml"
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "--nbval-lax", f"--nbval-kernel-name={KERNEL}",
+             "--nbval-kernel-startup-timeout=300", f"--junitxml={report}", "-q", *copies],
+            cwd=alone, env={**env, "JUPYTER_PATH": str(work / "jupyter")},
+            capture_output=True, text=True)
+        ran, failures = _notebook_results(report, [Path(c) for c in copies])
+        summary = result.stdout.strip().splitlines()[-1:] or ["(no output)"]
+        print(f"nbval: {summary[0]}", flush=True)
+        for name in failures:
+            print(f"FAILED {name}")
+        if result.returncode or failures:
+            print(result.stdout[-6000:], result.stderr[-3000:])
+            if not failures:
+                failures.append("nbval")
         phases.done("notebooks")
         origin = _origin(python, alone, env)
         if not origin.startswith(str(venv)):

@@ -138,13 +138,31 @@ def test_invalid_json_names_the_file_and_line(tmp_path):
 
 @pytest.mark.slow
 def test_colab_like_environment_runs_every_notebook(tmp_path_factory: pytest.TempPathFactory):
-    """A fresh venv with only a notebook runtime; each notebook alone; its install cell adds
-    coursekit from the session's wheel of this checkout (scripts/colab_check.py)."""
+    """A fresh venv with only a notebook runtime; each notebook alone, validated by nbval in a
+    kernel of that venv; its install cell adds coursekit from the session's wheel of this
+    checkout (scripts/colab_check.py). This is the suite's nbval run of the chapters."""
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "colab_check.py"),
                              "--wheel", str(coursekit_wheel(tmp_path_factory))],
                             capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert f"{len(nc.notebooks())}/{len(nc.notebooks())} notebooks ran" in result.stdout
+
+
+def test_colab_check_counts_a_notebook_with_a_failed_or_no_cell_as_failed(tmp_path: Path):
+    """nbval's report, read per notebook: one failed cell fails its notebook; a notebook with no
+    cell in the report (nbval never reached it) fails too; the others ran."""
+    from colab_check import _notebook_results
+
+    copies = [tmp_path / stem / f"{stem}.ipynb" for stem in ("00-a", "01-b", "02-c")]
+    report = tmp_path / "nbval.xml"
+    report.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="00-a.00-a.ipynb" name="Cell 0"/>'
+        '<testcase classname="01-b.01-b.ipynb" name="Cell 0"/>'
+        '<testcase classname="01-b.01-b.ipynb" name="Cell 1"><failure message="x"/></testcase>'
+        '</testsuite></testsuites>', encoding="utf-8")
+    assert _notebook_results(report, copies) == (1, ["01-b.ipynb", "02-c.ipynb"])
+    assert _notebook_results(tmp_path / "missing.xml", copies) == (0, [c.name for c in copies])
 
 
 def test_binder_installs_the_environment_the_lab_test_uses():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -59,7 +60,9 @@ def _fixture_quizzes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COURSEKIT_QUIZZES_DIR", str(QUIZZES))
 
 
+@functools.cache
 def _sandbox_or_fail() -> None:
+    """Fail (not skip) without a working sandbox; its self-test runs once per module."""
     try:
         Sandbox(LIMITS, [])
     except SandboxUnavailable as exc:

@@ -14,6 +14,8 @@ import doctest
 import io
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -701,6 +703,26 @@ def test_check_records_answers_while_grading(tmp_path: Path, monkeypatch: pytest
     monkeypatch.delenv("COURSEKIT_GRADE_LOG")
     assert assignments.check("ch98-ex-3", 10) is True
     assert "ch98-ex-3: Correct." in capsys.readouterr().out
+
+
+def test_the_grading_kernel_and_runner_import_only_what_they_use() -> None:
+    """Every graded notebook starts a runner (``_runner``) and a kernel that runs the
+    ``PREAMBLE``: neither loads jsonschema, YAML, nbformat or the grader's own modules (CPU in
+    every notebook of every student); the package's public names still all resolve."""
+    from coursekit.assignments._execute import PREAMBLE
+
+    heavy = ["coursekit.assignments._assign", "coursekit.assignments._grade", "jsonschema",
+             "nbformat", "yaml"]
+    code = (f"import sys\nimport coursekit.assignments._runner\n{PREAMBLE}\n"
+            f"print([m for m in {heavy!r} if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert {name: callable(getattr(assignments, name)) for name in assignments.__all__} == \
+        dict.fromkeys(assignments.__all__, True)
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        assignments.nothing  # noqa: B018
 
 
 def test_grade_in_parallel_gives_the_same_csv(graded_class: dict, shared: tuple[Path, Path],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -35,6 +36,7 @@ from coursekit.assignments._sandbox import (
     _UID_BASE,
     TAG_ENV,
     Limits,
+    NotebookRun,
     Sandbox,
     SandboxUnavailable,
 )
@@ -58,7 +60,9 @@ def _fixture_quizzes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COURSEKIT_QUIZZES_DIR", str(QUIZZES))
 
 
+@functools.cache
 def _sandbox_or_fail() -> None:
+    """Fail (not skip) without a working sandbox; its self-test runs once per module."""
     try:
         Sandbox(LIMITS, [])
     except SandboxUnavailable as exc:
@@ -460,23 +464,40 @@ def test_awkward_but_honest_answers_are_rows_not_crashes(hostile_run: dict) -> N
 
 # -- answers that the sandbox hands back: decoded, scored by the real checks ----------------
 
-def test_timedelta_frame_round_trips_through_the_sandbox_and_is_scored() -> None:
+@pytest.fixture(scope="module")
+def direct_run() -> NotebookRun:
+    """One notebook run straight through :class:`Sandbox` (no grader): its cells record a
+    pandas frame and what the grading kernel is."""
     _sandbox_or_fail()
-    from coursekit.quiz.checks import Check
-
     nb = nbformat.v4.new_notebook(cells=[new_code_cell(
         "import pandas as pd, coursekit\n"
         "frame = pd.DataFrame({'country': ['A', 'B'], 'gap': pd.to_timedelta([1, 2], "
         "unit='D'), 'visits': [3, 5]})\n"
-        "coursekit.check('ch98-ex-9', frame)")])
+        "coursekit.check('ch98-ex-9', frame)"), new_code_cell(
+        "import importlib.util, sys, ipykernel.debugger\n"
+        "coursekit.check('kernel', [ipykernel.debugger._is_debugpy_available,\n"
+        "    get_ipython().history_manager.enabled, 'debugpy' in sys.modules,\n"
+        "    importlib.util.find_spec('debugpy') is not None])")])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
-    run = Sandbox(LIMITS, []).run(nbformat.writes(nb).encode())
-    ((item, frame),) = run.cells[0].records
+    return Sandbox(LIMITS, []).run(nbformat.writes(nb).encode())
+
+
+def test_timedelta_frame_round_trips_through_the_sandbox_and_is_scored(
+        direct_run: NotebookRun) -> None:
+    from coursekit.quiz.checks import Check
+
+    ((item, frame),) = direct_run.cells[0].records
     assert item == "ch98-ex-9" and str(frame["gap"].dtype).startswith("timedelta64")
     check = Check.from_dict({"id": "ch98-ex-9", "type": "table", "expected": {
         "columns": ["country", "visits"], "rows": [["A", 3], ["B", 5]]}})
     assert check.score(frame).fraction == 1
+
+
+def test_the_grading_kernel_has_no_debugger_and_no_history(direct_run: NotebookRun) -> None:
+    """The sandbox's kernel (``_kernel``) skips ipykernel's debugger (debugpy, ~0.5 s of CPU
+    per notebook) and the input history; a student's notebook can still import debugpy."""
+    assert direct_run.cells[1].records == [("kernel", [False, False, False, True])]
 
 
 # -- names are people ----------------------------------------------------------------------

@@ -11,18 +11,22 @@ from __future__ import annotations
 import copy
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell
+from traitlets import default
 
 from coursekit.errors import RunError
 
 from .tags import GRADE_LOG_ENV
 
-__all__ = ["MAX_RECORD_BYTES", "PREAMBLE", "execute"]
+__all__ = ["KERNEL_ARGV", "MAX_RECORD_BYTES", "PREAMBLE", "GradingKernelManager", "execute"]
 
 #: Run (hidden) before the student's cells: whichever name the notebook uses
 #: (``coursekit.check``, ``coursekit.quiz.check``), the answer is recorded, not checked.
@@ -40,6 +44,29 @@ PREAMBLE_TIMEOUT = 120
 
 #: At most this many bytes of the answers log are read per cell.
 MAX_RECORD_BYTES = 4_000_000
+
+#: The grading kernel (see ``_kernel``): ipykernel without a debugger, with no input history
+#: (nbclient keeps it in an in-memory SQLite database that nothing in a grading run reads).
+KERNEL_ARGV = [sys.executable, "-m", "coursekit.assignments._kernel", "-f",
+               "{connection_file}", "--HistoryManager.enabled=False"]
+
+
+class _GradingSpecs(KernelSpecManager):
+    """Kernel specs where "python3" is the grading kernel."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        if kernel_name != "python3":
+            return super().get_kernel_spec(kernel_name)
+        return KernelSpec(argv=KERNEL_ARGV, name=kernel_name, language="python",
+                          display_name="Python 3 (coursekit grading)")
+
+
+class GradingKernelManager(AsyncKernelManager):
+    """nbclient's kernel manager, starting "python3" as :data:`KERNEL_ARGV`."""
+
+    @default("kernel_spec_manager")
+    def _grading_specs(self) -> KernelSpecManager:
+        return _GradingSpecs(data_dir=self.data_dir)
 
 
 def _read_new(log: Path, offset: int) -> tuple[list[list[Any]], int]:
@@ -85,7 +112,8 @@ def execute(nb: NotebookNode, workdir: Path, log: Path, timeout: int,
     os.environ[GRADE_LOG_ENV] = str(log)
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, allow_errors=True,
                             interrupt_on_timeout=False, shutdown_kernel="immediate",
-                            resources={"metadata": {"path": str(workdir)}})
+                            resources={"metadata": {"path": str(workdir)}},
+                            kernel_manager_class=GradingKernelManager)
     offset = 0
     # nbclient stores each executed cell at its index: the preamble gets a slot of its own.
     nb.cells.insert(0, new_code_cell(PREAMBLE))

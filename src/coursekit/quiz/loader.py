@@ -13,17 +13,27 @@ import functools
 import json
 import re
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .._resources import resource_path
-from .._yamlschema import describe, errors, field_path, line_of
 from ._quiz import Quiz
 from .checks import Check
 from .errors import QuizFileError, _Invalid
 from .model import Question
+
+if TYPE_CHECKING:
+    import jsonschema
+    import yaml
+
+# jsonschema and yaml (through coursekit._yamlschema) load when a file is first read, not on
+# ``import coursekit.quiz``: a grading kernel imports this package to record answers and may
+# never read a quiz file (about 0.4 s of CPU per kernel).
+
+
+def _yamlschema() -> Any:
+    from .. import _yamlschema
+
+    return _yamlschema
 
 __all__ = ["BANK_SCHEMA_PATH", "SCHEMA_PATH", "bank_file", "load", "quiz_path", "validate_data"]
 
@@ -64,7 +74,7 @@ def bank_file(bank: str | Path, name: str) -> Path:
 def _schema_error(error: jsonschema.ValidationError, data: Any) -> tuple[list[Any], str]:
     """Document path of the offending field and a message saying what was expected, with the
     quiz's own words for a field an assessed item must not have."""
-    path, message = describe(error)
+    path, message = _yamlschema().describe(error)
     if error.validator is None or (error.validator == "not" and path[-1:] == ["type"]):
         if error.validator is None:  # a `false` schema: find the forbidden field
             parent: Any = data
@@ -98,12 +108,14 @@ def _forbidden() -> frozenset[str]:
 
 
 def _first_error(data: Any, path: Path) -> jsonschema.ValidationError | None:
-    found = errors(data, path)
+    found = _yamlschema().errors(data, path)
     return found[0] if found else None
 
 
 def _read(path: Path) -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file; ``QuizFileError`` naming the file for bad encoding or syntax."""
+    import yaml
+
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -120,18 +132,18 @@ def _read(path: Path) -> tuple[Any, yaml.Node | None]:
 
 
 def _fail(message: str, data: Any, path: list[Any], source: Any, node: Any) -> Quiz:
-    item_id, field = None, field_path(path)
+    item_id, field = None, _yamlschema().field_path(path)
     if len(path) >= 2 and path[0] in ("questions", "checks") and isinstance(path[1], int):
         entries = data.get(path[0]) or []
         if path[1] < len(entries) and isinstance(entries[path[1]], dict):
             item_id = entries[path[1]].get("id")
-        field = field_path(path[2:]) or None
+        field = _yamlschema().field_path(path[2:]) or None
         if item_id is None:
-            field = field_path(path)
+            field = _yamlschema().field_path(path)
     elif len(path) >= 2 and path[0] == "items" and isinstance(path[1], str):  # a bank file
-        item_id, field = path[1], field_path(path[2:]) or None
+        item_id, field = path[1], _yamlschema().field_path(path[2:]) or None
     raise QuizFileError(message, file=source, item_id=item_id, field=field,
-                        line=line_of(node, path))
+                        line=_yamlschema().line_of(node, path))
 
 
 class _Bank:

@@ -19,7 +19,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.coursekit-installed
-UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
+# --compile-bytecode: uv, unlike pip, leaves bytecode to the first import, and where
+# PYTHONDONTWRITEBYTECODE is set (as on the CI machine) every process would compile from source
+UV := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
 JB_FLAGS := -W -n --keep-going
 PORT ?= 8000
 # make test's pytest options: two workers, one test file at a time each, longest files first
@@ -34,6 +36,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet "$$(grep -E '^uv==' requirements.txt)"
 	$(UV) -r requirements.txt
 	$(UV) --no-deps -e .
+	$(BIN)/python -m compileall -q src
 	@touch $(STAMP)
 
 setup: $(STAMP)

@@ -33,6 +33,15 @@ def run(cmd: list[str], **kwargs) -> None:
     subprocess.run(cmd, check=True, **kwargs)
 
 
+def _ensurepip_wheels() -> list[Path]:
+    """The wheels that ``ensurepip`` bundles (pip; setuptools too before Python 3.12), which
+    ``python -m venv`` installs into every new environment; none where a distribution keeps them
+    elsewhere (Debian), and the caller then lets ``venv`` install them itself."""
+    import ensurepip
+
+    return sorted((Path(ensurepip.__file__).parent / "_bundled").glob("*.whl"))
+
+
 def build_env(work: Path) -> tuple[Path, dict[str, str]]:
     """Make ``work/env`` as repo2docker would, from the files in ``binder/`` only: the pinned
     requirements, then ``postBuild`` in a copy of the repository, which is deleted afterwards.
@@ -45,8 +54,14 @@ def build_env(work: Path) -> tuple[Path, dict[str, str]]:
     shutil.copytree(REPO, repo_copy, ignore=shutil.ignore_patterns(
         ".venv", "_build", ".git", "node_modules", "__pycache__", "*.egg-info"))
     venv = work / "env"
-    run([sys.executable, "-m", "venv", str(venv)])
     python = venv / "bin" / "python"
+    wheels = _ensurepip_wheels()
+    if wheels:  # the same wheels `python -m venv` would install, unpacked by uv: ~0.3 s of CPU, not ~7 s
+        run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+        run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--offline", "--no-deps",
+             "--python", str(python), *map(str, wheels)])
+    else:
+        run([sys.executable, "-m", "venv", str(venv)])
     env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "VIRTUAL_ENV": str(venv),
            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     env.pop("PYTHONPATH", None)

@@ -2,6 +2,9 @@
 the files in ``binder/`` (``scripts/binder_check.py``'s ``build_env``: the pinned requirements, then
 ``postBuild``; the repository copy is deleted), each notebook alone in a folder, opened in headless
 Chromium offline, every cell run. This is the Binder check: every chapter runs top to bottom there.
+One JupyterLab page serves the module: each test opens its notebook with JupyterLab's own
+``docmanager:open`` command, and closes it and stops its kernel after (loading JupyterLab again for
+every notebook cost more CPU than most chapters take to run).
 
 For every chapter and the timeline: exercises, glossary terms and citations are rendered by
 jupyterlab-myst, no raw MyST (```` ```{exercise} ````, ``{term}`...` ``, ``{cite:t}`...` ``) is
@@ -22,6 +25,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -94,6 +98,7 @@ def start_lab(root: Path, state: Path, *, myst: bool = True, python: Path | None
          "--ServerApp.password=", "--allow-root", "--LabApp.news_url=",
          "--ServerApp.disable_check_xsrf=True",  # lets the test stop kernels through the REST API
          "--LabApp.extension_manager=readonly",
+         "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: the test opens notebooks by command
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         cwd=root, env=env, stdout=(state / "lab.log").open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -129,9 +134,35 @@ def lab_page(browser, url: str, blocked: list[str]):
     return context.new_page()
 
 
+def load_lab(page, url: str) -> None:
+    """Load JupyterLab in ``page`` (no tabs from earlier runs) and wait until it has started."""
+    page.goto(f"{url}/lab?reset")
+    page.wait_for_function("() => window.jupyterapp", timeout=90_000)
+    page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
+
+
+def close_notebooks(page) -> None:
+    """Close every document in the lab's main area (JupyterLab's "Close All Tabs"), without asking
+    to save the run notebooks (the test's copies), and wait until no notebook is left in the page."""
+    page.evaluate("""async () => {
+        const app = window.jupyterapp;
+        for (const widget of app.shell.widgets('main')) {
+            if (widget.context?.model) widget.context.model.dirty = false;
+        }
+        await app.commands.execute('application:close-all');
+    }""")
+    page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel')", timeout=30_000)
+
+
 def open_and_run(page, url: str, relpath: str) -> None:
-    """Open a notebook, wait for its kernel, run every cell and wait until all have run."""
-    page.goto(f"{url}/lab/tree/{relpath}?reset")  # ?reset: no tabs from earlier tests
+    """Open a notebook in the lab that ``page`` shows (loaded first if it is not), wait for its
+    kernel, run every cell and wait until all have run. The lab must have no notebook open, so that
+    ``.jp-NotebookPanel`` is this one (:func:`close_notebooks`)."""
+    if not page.evaluate("() => !!window.jupyterapp"):
+        load_lab(page, url)
+    assert page.locator(".jp-NotebookPanel").count() == 0, "another notebook is still open"
+    page.evaluate("p => window.jupyterapp.commands.execute('docmanager:open', {path: p}).then(() => null)",
+                  relpath)
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     # The kernel starts by itself, unless JupyterLab asks which kernel to use (when the kernel
     # list arrives after the notebook): wait for whichever comes first, and answer the dialog.
@@ -149,6 +180,7 @@ def open_and_run(page, url: str, relpath: str) -> None:
     # ...and the server has the notebook's kernel connected to this page, so "Run All" reaches it.
     _wait_for_kernel(url, relpath, page)
     page.locator(".jp-NotebookPanel .jp-Notebook").click(position={"x": 5, "y": 5})
+    page.evaluate("() => { window.__ckIdleSince = 0; }")  # the page may have run a notebook before
     page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
     page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
     # Settled: the kernel idle for two seconds in a row, at least one cell numbered and none
@@ -226,15 +258,44 @@ def _cells(nb: Path) -> list[dict]:
     return json.loads(nb.read_text(encoding="utf-8"))["cells"]
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path) -> None:
+@dataclass
+class LabSession:
+    """One browser page showing the lab, shared by the module's tests: loading JupyterLab costs
+    more CPU than most chapters, so each test opens its notebook in the loaded lab instead.
+
+    ``blocked`` and ``errors`` collect the requests aborted and the page's uncaught errors; each
+    test empties them first, so they hold its own. ``healthy`` is False after a test failed, so the
+    next one reloads the lab rather than start from whatever state the failure left."""
+
+    url: str
+    page: object
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    healthy: bool = False
+
+
+@pytest.fixture(scope="module")
+def lab_session(chromium, lab) -> Iterator[LabSession]:
     url, _root = lab
+    session = LabSession(url, None)
+    session.page = lab_page(chromium, url, session.blocked)
+    session.page.on("pageerror", lambda e: session.errors.append(str(e)))
+    yield session
+    session.page.context.close()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_reads_as_in_the_book(lab_session: LabSession, notebook: Path) -> None:
+    url, page = lab_session.url, lab_session.page
     cells = _cells(notebook)
     sources = ["".join(c["source"]) for c in cells]
-    blocked: list[str] = []
-    page = lab_page(chromium, url, blocked)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    blocked, errors = lab_session.blocked, lab_session.errors
+    blocked.clear()
+    errors.clear()
+    if not lab_session.healthy:  # the first test, or the one before failed
+        load_lab(page, url)
+        _shut_down_kernels(url)
+    lab_session.healthy = False
     try:
         open_and_run(page, url, f"{notebook.parent.name}/{notebook.name}")
         panel = page.locator(".jp-NotebookPanel")
@@ -271,7 +332,10 @@ def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path) -> None:
             shoot(page, f"{notebook.stem}-excerpt.png", ".jp-Cell:has(.ck-excerpt)")
 
         # Solutions folded: no solution's body, code or output is on screen until the student opens it.
-        for body in panel.locator(".myst-exercise .details-body").all():
+        # (a solution without ":class: dropdown" is an open box with no folded body: count them)
+        bodies = panel.locator(".myst-exercise .details-body")
+        assert bodies.count() == n_solutions, f"{n_solutions - bodies.count()} solution(s) not folded"
+        for body in bodies.all():
             assert not body.is_visible()
         # ...and every cell the conventions collapse shows the placeholder, not its editor.
         dom_cells = panel.locator(".jp-Notebook .jp-Cell")
@@ -299,8 +363,9 @@ def test_notebook_reads_as_in_the_book(chromium, lab, notebook: Path) -> None:
             frame = frames.nth(i).content_frame
             frame.locator(".leaflet-container").wait_for(timeout=30_000)
     finally:
-        page.context.close()
+        close_notebooks(page)
         _shut_down_kernels(url)
     # Only map tiles are left to the network (a map without them still draws its shapes and text).
     assert not [b for b in blocked if not b.startswith("https://tile.openstreetmap.org/")], blocked
     assert not errors, f"page errors: {errors}"
+    lab_session.healthy = True

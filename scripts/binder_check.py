@@ -65,9 +65,11 @@ def build_env(work: Path) -> tuple[Path, dict[str, str]]:
     env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "VIRTUAL_ENV": str(venv),
            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     env.pop("PYTHONPATH", None)
-    # --compile-bytecode: as pip (repo2docker) does; without it every kernel compiles its imports
-    run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--compile-bytecode",
-         "--python", str(python), "-r", "binder/requirements.txt"], cwd=repo_copy, env=env)
+    # uv, unlike repo2docker's pip, compiles no bytecode: the first process to import a module
+    # writes it (cheaper than compiling all ~8,000), unless PYTHONDONTWRITEBYTECODE forbids it
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(python),
+         "-r", "binder/requirements.txt"], cwd=repo_copy, env=env)
     run(["bash", "binder/postBuild"], cwd=repo_copy, env=env)
     # Only the installed package may be used from now on: remove the source tree.
     shutil.rmtree(repo_copy)

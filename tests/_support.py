@@ -274,8 +274,6 @@ def coursekit_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     import fcntl
     import os
-    import subprocess
-    import sys
     import tempfile
 
     session = tmp_path_factory.getbasetemp()
@@ -287,13 +285,10 @@ def coursekit_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         built = sorted(folder.glob("coursekit-*.whl"))
         if not built:
+            from colab_check import build_wheel  # scripts/ is on sys.path (conftest.py)
+
             staging = Path(tempfile.mkdtemp(dir=folder))
-            done = subprocess.run([sys.executable, "-m", "uv", "build", "--quiet", "--wheel",
-                                   "--out-dir", str(staging), str(REPO)],
-                                  capture_output=True, text=True, timeout=600)
-            if done.returncode:
-                raise RuntimeError(f"uv build --wheel {REPO} failed:\n{done.stderr[-3000:]}")
-            (wheel,) = staging.glob("coursekit-*.whl")
+            wheel = build_wheel(staging)
             built = [wheel.rename(folder / wheel.name)]
             shutil.rmtree(staging)
     (wheel,) = built

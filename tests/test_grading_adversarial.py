@@ -16,10 +16,12 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unicodedata
@@ -275,7 +277,9 @@ def _sandbox_processes() -> list[int]:
         try:
             owner = proc.stat().st_uid
             cmdline = (proc / "cmdline").read_bytes()
-        except OSError:
+            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                continue  # dead, not yet reaped: its environment reads empty, as if it were ours
+        except (OSError, IndexError):
             continue
         if not (owner >= _UID_BASE or MARK.encode() in cmdline):
             continue
@@ -286,6 +290,15 @@ def _sandbox_processes() -> list[int]:
         other = f"{TAG_ENV}=".encode() in environ and f"{TAG_ENV}={TAG}".encode() not in environ
         if not other:  # ours, or a process that cleared its environment: count it
             found.append(int(proc.name))
+    return found
+
+
+def _survivors(within: float = 10.0) -> list[int]:
+    """The sandbox processes still alive after ``within`` seconds (killed ones take a moment
+    to go, more on a busy machine); a process that outlives the run is still there."""
+    deadline = time.monotonic() + within
+    while (found := _sandbox_processes()) and time.monotonic() < deadline:
+        time.sleep(0.2)
     return found
 
 
@@ -426,7 +439,7 @@ def test_attacks_are_contained(hostile_run: dict) -> None:
             assert MARK.encode() not in path.read_bytes(), f"{path} was written by an attack"
     assert not (hostile_run["out"] / ".progress" / "x.json").exists()
     assert hostile_run["received"] == [], "a sandbox reached the host's loopback"
-    assert _sandbox_processes() == [], "a process started by a submission survived"
+    assert _survivors() == [], "a process started by a submission survived"
     assert hostile_run["status_after"] == hostile_run["status_before"]
 
 
@@ -589,7 +602,7 @@ def test_ctrl_c_keeps_finished_students_and_resume_finishes(tmp_path: Path) -> N
     kept = _rows(out / "grades.csv")
     finished = {r["student"] for r in kept}
     assert finished and finished < {"a1", "a2", "a3", "a4"}
-    assert _sandbox_processes() == []
+    assert _survivors() == []
     done = subprocess.run([*command, "--resume"], env=env, capture_output=True, text=True,
                           timeout=300, check=False)
     assert done.returncode == 0, done.stderr
@@ -619,3 +632,31 @@ def test_files_of_an_editable_checkout_under_tmp_are_bound_back(tmp_path: Path,
     done = subprocess.run(["bwrap", *_mount_args([data / "hidden"], 16 << 20), "--unshare-net",
                            sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["7", "0"], done.stderr
+
+
+def test_needed_folders_inside_a_private_folder_stay_reachable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout inside a folder other users may not enter (0700: a home, or the benchmark's
+    private temporary folder) made every graded notebook hand back nothing and score 0: the
+    runner's unprivileged uid could not reach coursekit through it. The private folder is now
+    covered and what the runner needs bound back, so the rest of it stays out of sight.
+    COURSEKIT_DATA_DIR stands in for the checkout's data/; /var/tmp is outside the sandbox's /tmp."""
+    _sandbox_or_fail()
+    from coursekit.assignments._sandbox import _mount_args, _private_above
+
+    private = Path(tempfile.mkdtemp(dir="/var/tmp", prefix="coursekit-test-"))  # mode 0700
+    try:
+        data = private / "checkout" / "data"
+        data.mkdir(parents=True)
+        (data / "visits.csv").write_text("n\n7\n", encoding="utf-8")
+        secret = private / "checkout" / "secret.txt"
+        secret.write_text(MARK, encoding="utf-8")
+        assert _private_above([data]) == [private]
+        monkeypatch.setenv("COURSEKIT_DATA_DIR", str(data))
+        code = ("import os, pathlib; os.setgid(65534); os.setuid(65534); "  # as the runner does
+                f"print(pathlib.Path({str(data)!r}, 'visits.csv').read_text().split()[1], "
+                f"pathlib.Path({str(secret)!r}).exists())")
+        done = subprocess.run(["bwrap", *_mount_args([], 16 << 20), "--unshare-net",
+                               sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert done.stdout.split() == ["7", "False"], done.stderr
+    finally:
+        shutil.rmtree(private)

@@ -26,6 +26,7 @@ import os
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -143,14 +144,28 @@ def _cover(path: Path) -> list[str]:
     return ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]
 
 
+def _private_above(needed: list[Path]) -> list[Path]:
+    """Folders above a needed one that other users may not enter (no ``o+x``: a ``0700`` home, a
+    checkout inside a private temporary folder). The runner's unprivileged uid could not reach
+    the interpreter or coursekit through them, and every notebook would hand back nothing: they
+    are covered like hidden paths, and what is needed inside is bound back (same paths)."""
+    private = set()
+    for need in needed:
+        for parent in need.parents:
+            with contextlib.suppress(OSError):
+                if not parent.stat().st_mode & stat.S_IXOTH:
+                    private.add(parent)
+    return sorted(private)
+
+
 def _mount_args(hidden: list[Path], scratch_bytes: int) -> list[str]:
-    hide = [p for p in sorted(_existing(hidden), key=lambda p: len(p.parts))
+    needed = _needed()
+    hide = [p for p in sorted({*_existing(hidden), *_private_above(needed)}, key=lambda p: len(p.parts))
             if not _under(p, Path("/tmp")) and p != Path("/")]
     hide = [p for i, p in enumerate(hide) if not any(_under(p, q) for q in hide[:i])]
     args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     for path in hide:
         args += _cover(path)
-    needed = _needed()
     _bind_needed(args, [n for n in needed if not _under(n, Path("/tmp"))], hide)
     for path in hide:  # hidden again if it lies inside a folder bound back in
         if any(_under(path, n) and path != n for n in needed):

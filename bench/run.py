@@ -8,7 +8,7 @@ Measures, on this machine, and writes ``bench/results.json`` plus a printed tabl
 - the test command's wall time: ``make test`` in a fresh clone of the committed HEAD, as CI runs it
   (environment, book build, every test), with the load average (the machine is shared: compare
   runs at similar load); each test file's seconds go to ``tests/durations.json``, the order in which
-  ``make test`` hands files to its workers; and the nbval part alone, in the built copy;
+  ``make test`` hands files to its workers; and nbval over the chapters alone, in the built copy;
 - ``import coursekit`` time and the load time of each dataset;
 - bytes transferred on the first load of each page (HTML plus every asset and its headers,
   measured in Chromium with the cache empty and the network cut off), served both with gzip (as
@@ -88,7 +88,8 @@ def load_average() -> list[float]:
 
 
 def nbval_seconds(book: Path) -> float:
-    """Wall time of the nbval part of the tests alone, in ``book`` (its book already built)."""
+    """Wall time of nbval over the chapters in this environment, in ``book`` (``make test`` runs
+    nbval inside the Colab check instead, each chapter alone in a fresh environment)."""
     pytest = [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "chapters"]
     return timed(pytest, cwd=book, env=copy_env(book))
 
@@ -350,7 +351,7 @@ def render_table(r: dict, largest: tuple[str, int]) -> str:
          f"{r['clean_build_s'] / (r['notebook_execution_total_s'] + r['empty_book_build_s']):.2f} x"),
         ("test command (make test in a fresh clone)", f"{r['test_command_fresh_clone_s']:.1f} s"),
         ("load average before / after the test command", str(r["test_command_fresh_clone_load"])),
-        ("nbval part alone", f"{r['nbval_s']:.1f} s"),
+        ("nbval of the chapters alone", f"{r['nbval_s']:.1f} s"),
         ("import coursekit (median of 5)", f"{r['import_coursekit_s'] * 1000:.0f} ms"),
         *[(f"load('{k}')", f"{v * 1000:.1f} ms") for k, v in sorted(r["dataset_load_s"].items())],
         *[(f"first load {k} (gzip / uncompressed; gzip scrolled to the end)",

@@ -160,15 +160,17 @@ def _private_above(needed: list[Path]) -> list[Path]:
 
 def _mount_args(hidden: list[Path], scratch_bytes: int) -> list[str]:
     needed = _needed()
-    hide = [p for p in sorted({*_existing(hidden), *_private_above(needed)}, key=lambda p: len(p.parts))
+    private = set(_private_above(needed)) - set(_existing(hidden))
+    hide = [p for p in sorted({*_existing(hidden), *private}, key=lambda p: len(p.parts))
             if not _under(p, Path("/tmp")) and p != Path("/")]
     hide = [p for i, p in enumerate(hide) if not any(_under(p, q) for q in hide[:i])]
     args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     for path in hide:
         args += _cover(path)
     _bind_needed(args, [n for n in needed if not _under(n, Path("/tmp"))], hide)
-    for path in hide:  # hidden again if it lies inside a folder bound back in
-        if any(_under(path, n) and path != n for n in needed):
+    for path in hide:  # hidden again if it lies inside a folder bound back in (a private
+        # folder was covered only to be passable: covering it again would hide what is needed)
+        if path not in private and any(_under(path, n) and path != n for n in needed):
             args += _cover(path)
     args += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/tmp"]
     in_tmp = [n for n in needed if _under(n, Path("/tmp"))]

@@ -78,7 +78,10 @@ def built_book() -> Path:
     (scripts/run_tests.py), the first test to ask waits for the build to end."""
     if os.environ.get(STATUS_ENV):
         status = Path(os.environ[STATUS_ENV])
+        deadline = time.monotonic() + 3600
         while not status.exists():  # written whole (renamed into place) when the build ends
+            if time.monotonic() > deadline:
+                pytest.fail(f"the book build did not end within an hour: see {os.environ.get(LOG_ENV)}")
             time.sleep(1)
         code = status.read_text(encoding="utf-8")
         if code != "0":

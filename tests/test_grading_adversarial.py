@@ -646,17 +646,20 @@ def test_needed_folders_inside_a_private_folder_stay_reachable(monkeypatch: pyte
     private = Path(tempfile.mkdtemp(dir="/var/tmp", prefix="coursekit-test-"))  # mode 0700
     try:
         data = private / "checkout" / "data"
-        data.mkdir(parents=True)
+        (data / "hidden").mkdir(parents=True)
         (data / "visits.csv").write_text("n\n7\n", encoding="utf-8")
+        (data / "hidden" / "key.txt").write_text(MARK, encoding="utf-8")
         secret = private / "checkout" / "secret.txt"
         secret.write_text(MARK, encoding="utf-8")
         assert _private_above([data]) == [private]
         monkeypatch.setenv("COURSEKIT_DATA_DIR", str(data))
         code = ("import os, pathlib; os.setgid(65534); os.setuid(65534); "  # as the runner does
                 f"print(pathlib.Path({str(data)!r}, 'visits.csv').read_text().split()[1], "
-                f"pathlib.Path({str(secret)!r}).exists())")
-        done = subprocess.run(["bwrap", *_mount_args([], 16 << 20), "--unshare-net",
+                f"pathlib.Path({str(secret)!r}).exists(), "
+                f"len(list(pathlib.Path({str(data / 'hidden')!r}).iterdir())))")
+        # a hidden folder inside what is bound back stays hidden (the private cover swallows it)
+        done = subprocess.run(["bwrap", *_mount_args([data / "hidden"], 16 << 20), "--unshare-net",
                                sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-        assert done.stdout.split() == ["7", "False"], done.stderr
+        assert done.stdout.split() == ["7", "False", "0"], done.stderr
     finally:
         shutil.rmtree(private)

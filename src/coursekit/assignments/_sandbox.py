@@ -168,9 +168,11 @@ def _mount_args(hidden: list[Path], scratch_bytes: int) -> list[str]:
     for path in hide:
         args += _cover(path)
     _bind_needed(args, [n for n in needed if not _under(n, Path("/tmp"))], hide)
-    for path in hide:  # hidden again if it lies inside a folder bound back in (a private
-        # folder was covered only to be passable: covering it again would hide what is needed)
-        if path not in private and any(_under(path, n) and path != n for n in needed):
+    # Hidden again if it lies inside a folder bound back in: every hidden path, also one that a
+    # wider cover (a private folder, another hidden one) swallowed above. A private folder was
+    # covered only to be passable: covering it again would hide what is needed.
+    for path in _existing(hidden):
+        if not _under(path, Path("/tmp")) and any(_under(path, n) and path != n for n in needed):
             args += _cover(path)
     args += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/tmp"]
     in_tmp = [n for n in needed if _under(n, Path("/tmp"))]

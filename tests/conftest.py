@@ -26,6 +26,10 @@ from pathlib import Path
 import pytest
 from _support import AXE, BUILT_BOOK, CHROMIUM_ARGS, REPO, find_chromium, serve_directory
 
+# Before any test module imports nbformat (and with it jsonschema): coursekit tells jsonschema
+# to skip rfc3987_syntax's grammars, as it does in every kernel and grader (see its __init__).
+import coursekit  # noqa: F401
+
 sys.path.insert(0, str(REPO / "scripts"))
 # make test's runner: the book build's status file (env) and its seconds' key in durations.json
 from run_tests import BUILD_KEY, LOG_ENV, STATUS_ENV, dispatch_order

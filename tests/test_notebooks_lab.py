@@ -60,6 +60,13 @@ PROMPTS = ".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt"
 # Tracebacks and warnings (JupyterLab renders an error as stderr).
 STDERR = '.jp-NotebookPanel [data-mime-type="application/vnd.jupyter.stderr"]'
 
+# Whether every code cell of the open notebook has an execution count (JupyterLab's own model).
+CODE_CELLS_RUN = """() => {
+    const notebook = window.jupyterapp.shell.currentWidget?.content;
+    const cells = notebook?.model ? [...notebook.model.cells].filter(c => c.type === 'code') : [];
+    return cells.length > 0 && cells.every(c => c.executionCount !== null);
+}"""
+
 # The text of every code editor on screen (a collapsed input shows a one-line placeholder instead).
 VISIBLE_EDITORS = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-InputArea-editor')]
     .filter(e => e.offsetParent !== null).map(e => e.textContent).join('\\n')"""
@@ -181,10 +188,15 @@ def open_and_run(page, url: str, relpath: str) -> None:
     _wait_for_kernel(url, relpath, page)
     page.locator(".jp-NotebookPanel .jp-Notebook").click(position={"x": 5, "y": 5})
     page.evaluate("() => { window.__ckIdleSince = 0; }")  # the page may have run a notebook before
+    # No execution count is left from the saved file: every count seen after "Run All" is new.
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    assert page.evaluate(CODE_CELLS_RUN) is False, "the saved execution counts were not cleared"
     page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
     page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
-    # Settled: the kernel idle for two seconds in a row, at least one cell numbered and none
-    # queued ([*]). A cell still unrun ([ ]) then means "Run All" stopped at an error.
+    # Settled: the kernel idle, no cell queued ([*]) and every code cell given an execution count
+    # by this run (its model's count: a collapsed cell shows no prompt). Otherwise, once idle with
+    # at least one cell numbered and none queued for two seconds in a row: a cell still unrun
+    # ([ ]) then means "Run All" stopped at an error.
     page.wait_for_function(
         """() => {
             const prompts = [...document.querySelectorAll(PROMPTS)].map(p => p.textContent);
@@ -192,9 +204,10 @@ def open_and_run(page, url: str, relpath: str) -> None:
                 ?.getAttribute('data-status') === 'idle';
             const settled = idle && prompts.some(t => /\\[\\d+\\]/.test(t))
                 && !prompts.some(t => /\\[\\*\\]/.test(t));
+            if (settled && (CODE_CELLS_RUN)()) return true;
             window.__ckIdleSince = settled ? (window.__ckIdleSince || Date.now()) : 0;
             return settled && Date.now() - window.__ckIdleSince > 2000;
-        }""".replace("PROMPTS", repr(PROMPTS)),
+        }""".replace("PROMPTS", repr(PROMPTS)).replace("CODE_CELLS_RUN", CODE_CELLS_RUN),
         timeout=int(os.environ.get("LAB_RUN_TIMEOUT", "600")) * 1000, polling=250)
     unrun = [t for t in page.locator(PROMPTS).all_inner_texts() if re.fullmatch(r"\[\s*\]:?", t.strip())]
     if unrun:

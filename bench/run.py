@@ -7,7 +7,8 @@ Measures, on this machine, and writes ``bench/results.json`` plus a printed tabl
 - the sum of the chapter notebooks' own execution times (nbclient, one clean kernel each);
 - the test command's wall time: ``make test`` in a fresh clone of the committed HEAD, as CI runs it
   (environment, book build, every test), with the load average (the machine is shared: compare
-  runs at similar load); each test file's seconds go to ``tests/durations.json``, the order in which
+  runs at similar load) and the machine's speed before and after (a fixed pure-Python loop's
+  seconds: the same code's test time varied with it from day to day); each test file's seconds go to ``tests/durations.json``, the order in which
   ``make test`` hands files to its workers; and nbval over the chapters alone, in the built copy;
 - ``import coursekit`` time and the load time of each dataset;
 - bytes transferred on the first load of each page (HTML plus every asset and its headers,
@@ -44,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+import timeit
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,10 +89,19 @@ def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def machine_speed() -> float:
+    """Seconds one core takes for a fixed pure-Python loop (best of three): this machine's speed
+    at the time, so that test-command times of different days can be compared (it varied by a
+    quarter between days with the same code)."""
+    loop = "x = 0\nfor i in range(20_000_000):\n    x += i"
+    return round(min(timeit.repeat(loop, number=1, repeat=3)), 2)
+
+
 def nbval_seconds(book: Path) -> float:
     """Wall time of nbval over the chapters in this environment, in ``book`` (``make test`` runs
     nbval inside the Colab check instead, each chapter alone in a fresh environment)."""
-    pytest = [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "chapters"]
+    pytest = [str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "nbval",
+              "--nbval-lax", "--nbval-current-env", "chapters"]
     return timed(pytest, cwd=book, env=copy_env(book))
 
 
@@ -107,10 +118,11 @@ def fresh_clone_test_command() -> dict[str, object]:
         env = {**os.environ, "COURSEKIT_RECORD_DURATIONS": str(REPO / "tests" / "durations.json")}
         for name in ("VIRTUAL_ENV", "PYTHONPATH"):
             env.pop(name, None)
-        load_before = load_average()
+        load_before, speed_before = load_average(), machine_speed()
         seconds = timed(["make", "test"], cwd=clone, env=env)
     return {"test_command_fresh_clone_s": seconds, "test_command_fresh_clone_commit": commit,
-            "test_command_fresh_clone_load": [load_before, load_average()]}
+            "test_command_fresh_clone_load": [load_before, load_average()],
+            "test_command_fresh_clone_machine_speed_s": [speed_before, machine_speed()]}
 
 
 def jb_build(book: Path) -> float:
@@ -241,7 +253,8 @@ def tests_only() -> int:
     write_results(results)
     print(f"make test in a fresh clone of {results['test_command_fresh_clone_commit']}: {seconds:.1f} s "
           f"(budget {TEST_COMMAND_BUDGET_S} s); load average before/after "
-          f"{results['test_command_fresh_clone_load']}")
+          f"{results['test_command_fresh_clone_load']}; machine speed before/after (s, lower is "
+          f"faster) {results['test_command_fresh_clone_machine_speed_s']}")
     return 0 if seconds <= TEST_COMMAND_BUDGET_S else 1
 
 

@@ -8,8 +8,9 @@ Measures, on this machine, and writes ``bench/results.json`` plus a printed tabl
 - the test command's wall time: ``make test`` in a fresh clone of the committed HEAD, as CI runs it
   (environment, book build, every test), with the load average (the machine is shared: compare
   runs at similar load) and the machine's speed before and after (a fixed pure-Python loop's
-  seconds: the same code's test time varied with it from day to day); each test file's seconds go to ``tests/durations.json``, the order in which
-  ``make test`` hands files to its workers; and nbval over the chapters alone, in the built copy;
+  seconds: the same code's test time varied with it from day to day); each test file's seconds
+  go to ``tests/durations.json``, the order in which ``make test`` hands files to its workers; and
+  nbval over the chapters alone, in the built copy;
 - ``import coursekit`` time and the load time of each dataset;
 - bytes transferred on the first load of each page (HTML plus every asset and its headers,
   measured in Chromium with the cache empty and the network cut off), served both with gzip (as

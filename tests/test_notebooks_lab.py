@@ -60,11 +60,12 @@ PROMPTS = ".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt"
 # Tracebacks and warnings (JupyterLab renders an error as stderr).
 STDERR = '.jp-NotebookPanel [data-mime-type="application/vnd.jupyter.stderr"]'
 
-# Whether every code cell of the open notebook has an execution count (JupyterLab's own model).
-CODE_CELLS_RUN = """() => {
+# The execution count of every code cell of the open notebook (JupyterLab's own model: a
+# collapsed cell shows no prompt); null for a cell not run.
+CODE_COUNTS = """() => {
     const notebook = window.jupyterapp.shell.currentWidget?.content;
-    const cells = notebook?.model ? [...notebook.model.cells].filter(c => c.type === 'code') : [];
-    return cells.length > 0 && cells.every(c => c.executionCount !== null);
+    return notebook?.model ? [...notebook.model.cells].filter(c => c.type === 'code')
+        .map(c => c.executionCount) : [];
 }"""
 
 # The text of every code editor on screen (a collapsed input shows a one-line placeholder instead).
@@ -190,7 +191,8 @@ def open_and_run(page, url: str, relpath: str) -> None:
     page.evaluate("() => { window.__ckIdleSince = 0; }")  # the page may have run a notebook before
     # No execution count is left from the saved file: every count seen after "Run All" is new.
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-    assert page.evaluate(CODE_CELLS_RUN) is False, "the saved execution counts were not cleared"
+    counts = page.evaluate(CODE_COUNTS)
+    assert counts and all(c is None for c in counts), f"execution counts left after clearing: {counts}"
     page.locator("#jp-MainMenu").get_by_text("Run", exact=True).click()
     page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
     # Settled: the kernel idle, no cell queued ([*]) and every code cell given an execution count
@@ -204,15 +206,16 @@ def open_and_run(page, url: str, relpath: str) -> None:
                 ?.getAttribute('data-status') === 'idle';
             const settled = idle && prompts.some(t => /\\[\\d+\\]/.test(t))
                 && !prompts.some(t => /\\[\\*\\]/.test(t));
-            if (settled && (CODE_CELLS_RUN)()) return true;
+            const counts = (CODE_COUNTS)();
+            if (settled && counts.length && counts.every(c => c !== null)) return true;
             window.__ckIdleSince = settled ? (window.__ckIdleSince || Date.now()) : 0;
             return settled && Date.now() - window.__ckIdleSince > 2000;
-        }""".replace("PROMPTS", repr(PROMPTS)).replace("CODE_CELLS_RUN", CODE_CELLS_RUN),
+        }""".replace("PROMPTS", repr(PROMPTS)).replace("CODE_COUNTS", CODE_COUNTS),
         timeout=int(os.environ.get("LAB_RUN_TIMEOUT", "600")) * 1000, polling=250)
-    unrun = [t for t in page.locator(PROMPTS).all_inner_texts() if re.fullmatch(r"\[\s*\]:?", t.strip())]
+    unrun = page.evaluate(CODE_COUNTS).count(None)  # collapsed cells included (no prompt shown)
     if unrun:
         stderr = "\n".join(page.locator(STDERR).all_inner_texts())
-        raise AssertionError(f"{len(unrun)} cell(s) did not run: a cell raised an error:\n{stderr[-2000:]}")
+        raise AssertionError(f"{unrun} cell(s) did not run: a cell raised an error:\n{stderr[-2000:]}")
     # An error in the last code cell leaves no cell unrun: look for its traceback too.
     tracebacks = [t for t in page.locator(STDERR).all_inner_texts() if "Traceback (most recent call" in t]
     assert not tracebacks, f"a cell raised an error:\n{tracebacks[0][-2000:]}"

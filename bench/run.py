@@ -8,7 +8,8 @@ Measures, on this machine, and writes ``bench/results.json`` plus a printed tabl
 - the test command's wall time: ``make test`` in a fresh clone of the committed HEAD, as CI runs it
   (environment, book build, every test), with the load average (the machine is shared: compare
   runs at similar load) and the machine's speed before and after (a fixed pure-Python loop's
-  seconds: the same code's test time varied with it from day to day); each test file's seconds
+  seconds: a rough guide only, as the same code's time varied by a quarter between days and the
+  loop did not predict it closely); each test file's seconds
   go to ``tests/durations.json``, the order in which ``make test`` hands files to its workers; and
   nbval over the chapters alone, in the built copy;
 - ``import coursekit`` time and the load time of each dataset;
@@ -91,9 +92,8 @@ def load_average() -> list[float]:
 
 
 def machine_speed() -> float:
-    """Seconds one core takes for a fixed pure-Python loop (best of three): this machine's speed
-    at the time, so that test-command times of different days can be compared (it varied by a
-    quarter between days with the same code)."""
+    """Seconds one core takes for a fixed pure-Python loop (best of three): a rough figure for
+    this machine's speed at the time, recorded beside the test command's time to compare days."""
     loop = "x = 0\nfor i in range(20_000_000):\n    x += i"
     return round(min(timeit.repeat(loop, number=1, repeat=3)), 2)
 

@@ -312,7 +312,7 @@ def test_stale_passages_are_detected(tmp_path: Path) -> None:
 
     for folder in ("chapters", "data", "seeds", "sources", "reference"):
         shutil.copytree(REPO / folder, tmp_path / folder)
-    # (the copy is current: test_generated_passages_and_pages_are_up_to_date checks the originals)
+    assert main(["--check", "--root", str(tmp_path)]) == 0  # current before the planted change
     claims = tmp_path / "data" / "claims.csv"
     text = claims.read_text(encoding="utf-8")
     claims.write_text(text.replace("the number of drug users in Russia is 1.7 million",

@@ -75,6 +75,31 @@ def test_schema_is_the_file_actually_used(tmp_path: Path):
     with pytest.raises(quiz.QuizFileError, match=r"field 'id': 'ch1-q-1' does not match"):
         quiz.load(bad)
 
+def test_remembered_validation_is_only_for_the_very_same_data(monkeypatch: pytest.MonkeyPatch):
+    """``_yamlschema.errors`` remembers results by the data's exact form: the same data again
+    is not validated again, and data that differs in one value, or only in its type, is."""
+    from coursekit import _yamlschema
+    from coursekit._yaml import safe_load
+
+    text = loader.quiz_path("demo").read_text(encoding="utf-8")
+    data = safe_load(text)
+    assert _yamlschema.errors(data, loader.SCHEMA_PATH) == []
+    calls = []
+    real = _yamlschema._validator
+    monkeypatch.setattr(_yamlschema, "_validator", lambda s: calls.append(s) or real(s))
+    assert _yamlschema.errors(safe_load(text), loader.SCHEMA_PATH) == []
+    assert calls == []  # the same file read again: remembered
+    for change in ("ch1-q-1", 1, True):  # a bad id; an int and a bool where text belongs
+        changed = json.loads(json.dumps(data))
+        changed["questions"][0]["id"] = change
+        found = _yamlschema.errors(changed, loader.SCHEMA_PATH)
+        assert [list(e.absolute_path) for e in found][:1] == [["questions", 0, "id"]], change
+    assert len(calls) == 3
+    text_title = json.loads(json.dumps(data))
+    text_title["title"] = 1.0  # a float where text belongs: not the remembered int or bool
+    assert _yamlschema.errors(text_title, loader.SCHEMA_PATH) != []
+
+
 
 def test_broken_yaml_and_unknown_quiz(tmp_path: Path):
     bad = tmp_path / "broken.yml"

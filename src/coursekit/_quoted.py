@@ -23,8 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from coursekit._yaml import safe_load
 from coursekit.errors import RunError
 from coursekit.sources import SOURCE_IDS, excerpt_calls, full_text_available
 from coursekit.sources._locate import _match
@@ -85,7 +84,7 @@ def _walk(node: object) -> Iterator[dict]:
 
 def _quizzes(root: Path) -> Iterator[Quotation]:
     for path in sorted((root / "chapters" / "quizzes").glob("*.yml")):
-        for node in _walk(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        for node in _walk(safe_load(path.read_text(encoding="utf-8"))):
             source, passage = node.get("source"), node.get("passage")
             if source in SOURCE_IDS and isinstance(passage, str):
                 yield Quotation(source, passage, f"chapters/quizzes/{path.name}")
@@ -95,7 +94,7 @@ def _routes(root: Path) -> Iterator[Quotation]:
     path = root / "data" / "routes.yml"
     if not path.is_file():
         return
-    for route in yaml.safe_load(path.read_text(encoding="utf-8"))["routes"]:
+    for route in safe_load(path.read_text(encoding="utf-8"))["routes"]:
         where = f"data/routes.yml#{route['route_id']}"
         quotes = [*route.get("quotes", []), *(s["quote"] for s in route.get("stages", [])),
                   *(h["quote"] for h in route.get("hubs", []))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import marshal
 import re
 from importlib import resources
 from pathlib import Path
@@ -17,10 +18,10 @@ from typing import Any
 import jsonschema
 import yaml
 
+from coursekit._yaml import parse
 from coursekit.errors import InputError, Where
 
 __all__ = ["describe", "errors", "field_path", "first_error", "line_of", "load_yaml"]
-
 
 @functools.cache
 def _validator(schema: str | Path) -> jsonschema.Draft202012Validator:
@@ -76,15 +77,36 @@ def _value(value: Any) -> str:
     return f"{type(value).__name__} {value!r}" if isinstance(value, str) else repr(value)
 
 
+#: Validation results by (serialised data, schema): a process reads the same quiz many times
+#: (``coursekit check`` about forty loads), and validating it is most of a load's CPU.
+_SEEN: dict[tuple[bytes, str | Path], list[jsonschema.ValidationError]] = {}
+_SEEN_MAX = 256
+
+
 def errors(data: Any, schema: str | Path) -> list[jsonschema.ValidationError]:
     """Every schema violation, ordered by place in the document (list items by index), a
     missing required field before other faults at the same place, and the
     ``unevaluatedProperties`` summary (which only repeats that a failed branch left its fields
-    unchecked) after every specific fault."""
-    return sorted(_validator(schema).iter_errors(data), key=lambda e: (
+    unchecked) after every specific fault.
+
+    Data seen before gives the remembered result: the key is ``marshal``'s exact form of the
+    data (types and order kept; equal bytes mean equal data, while some equal data may miss),
+    and data it cannot write (a YAML date) is not remembered."""
+    try:
+        key = (marshal.dumps(data, 2), schema)  # version 2: no back-references
+    except ValueError:
+        key = None
+    if key in _SEEN:
+        return list(_SEEN[key])
+    found = sorted(_validator(schema).iter_errors(data), key=lambda e: (
         e.validator == "unevaluatedProperties",
         [(0, p, "") if isinstance(p, int) else (1, 0, str(p)) for p in e.absolute_path],
         e.validator != "required"))
+    if key is not None:
+        if len(_SEEN) >= _SEEN_MAX:
+            _SEEN.pop(next(iter(_SEEN)))
+        _SEEN[key] = found
+    return list(found)
 
 
 def describe(error: jsonschema.ValidationError) -> tuple[list[Any], str]:
@@ -115,7 +137,7 @@ def first_error(data: Any, schema: str | Path) -> tuple[list[Any], str] | None:
 def load_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
     """Parse ``text`` (data and node tree, for line numbers); a syntax error names ``source``."""
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = Where(source, line=mark.line + 1 if mark else None)

@@ -19,6 +19,7 @@ import nbformat
 import yaml
 
 from coursekit._resources import write_atomic
+from coursekit._yaml import safe_load
 from coursekit.errors import InputError, RunError
 
 from . import _notes, transforms
@@ -91,7 +92,7 @@ def prepare_edition(book: Path, target: Path, edition: str, solutions: str = "co
         if new != text:
             write_atomic(path, new)
     config_path = target / "_config.yml"
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    config = safe_load(config_path.read_text(encoding="utf-8")) or {}
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_config["hide_solutions"] = edition == "student" and solutions == "removed"
     write_atomic(config_path, yaml.safe_dump(config, sort_keys=False, allow_unicode=True))

@@ -42,6 +42,7 @@ import yaml
 
 from coursekit import __version__
 from coursekit._resources import write_atomic
+from coursekit._yaml import safe_load
 from coursekit.errors import InputError, RunError
 from coursekit.quiz.bank import KEY_FIELDS, find_leaks
 
@@ -132,7 +133,7 @@ def _build_wheel(folder: Path) -> Path:
 
 def _scoring_bank(path: Path) -> str:
     """The bank file without the fields scoring never reads (model solutions, notes)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("items"), dict):
         raise InputError(f"{path}: not a bank file (expected 'quiz' and 'items')")
     for item_id, entry in data["items"].items():

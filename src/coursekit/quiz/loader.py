@@ -116,6 +116,8 @@ def _read(path: Path) -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file; ``QuizFileError`` naming the file for bad encoding or syntax."""
     import yaml
 
+    from .._yaml import parse
+
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -124,7 +126,7 @@ def _read(path: Path) -> tuple[Any, yaml.Node | None]:
                             f"{exc.start}); save the file as UTF-8", file=path,
                             line=raw[:exc.start].count(b"\n") + 1) from None
     try:
-        return yaml.safe_load(text), yaml.compose(text)
+        return parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise QuizFileError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import yaml
 
+from coursekit._yaml import safe_load
 from coursekit.errors import Where
 
 from ._quiz import Quiz
@@ -77,7 +78,7 @@ def policy(folder: Path) -> Policy | None:
     if not path.is_file():
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise QuizFileError(f"not valid YAML: {exc}", file=path) from None
     if not isinstance(data, dict):

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from coursekit._resources import resource_path
+from coursekit._yaml import safe_load
 from coursekit.errors import CoursekitError, UnknownName
 
 SOURCE_IDS: tuple[str, ...] = (
@@ -133,7 +132,7 @@ def _check_record(source_id: str, data: object, path: Path) -> SourceRecord:
 @functools.lru_cache(maxsize=4)
 def _records_from(seeds_dir: Path) -> dict[str, SourceRecord]:
     path = seeds_dir / "records.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or list(data) != list(SOURCE_IDS):
         raise SeedFormatError(f"{path}: expected the entries {', '.join(SOURCE_IDS)} in order")
     return {sid: _check_record(sid, data[sid], path) for sid in SOURCE_IDS}

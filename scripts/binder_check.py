@@ -19,10 +19,13 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# Put first in a ``python -c`` script that imports jsonschema (through nbformat or nbval) before
+# coursekit could: as coursekit/__init__.py does, it spares the 2 s rfc3987_syntax grammars that
+# only jsonschema's "iri" format checks use, and no notebook or schema here needs.
+NO_IRI_GRAMMARS = "import sys; sys.modules.setdefault('rfc3987_syntax', None); "
 # Runs inside the fresh environment: execute one notebook top to bottom in a clean kernel.
-# (rfc3987_syntax: as in coursekit/__init__.py, jsonschema's 2 s grammar that no notebook needs)
 _EXECUTE = (
-    "import sys; sys.modules.setdefault('rfc3987_syntax', None); "
+    NO_IRI_GRAMMARS +
     "import nbformat, nbclient; nb = nbformat.read(sys.argv[1], as_version=4); "
     "nbclient.NotebookClient(nb, timeout=600, kernel_name='python3').execute()"
 )

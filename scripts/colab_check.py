@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from binder_check import REPO, run
+from binder_check import NO_IRI_GRAMMARS, REPO, run
 from notebook_conventions import notebooks
 
 RUNTIME = ["ipykernel", "nbclient", "nbformat"]  # what Colab brings before any cell runs
@@ -148,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         (alone / "pytest.ini").write_text(PYTEST_INI, encoding="utf-8")
         report = work / "nbval.xml"
         result = subprocess.run(
-            [sys.executable, "-m", "pytest", "--nbval-lax", f"--nbval-kernel-name={KERNEL}",
+            [sys.executable, "-c", NO_IRI_GRAMMARS + "import pytest; sys.exit(pytest.console_main())",
+             "--nbval-lax", f"--nbval-kernel-name={KERNEL}",
              "--nbval-kernel-startup-timeout=300", f"--junitxml={report}", "-q", *copies],
             cwd=alone, env={**env, "JUPYTER_PATH": str(work / "jupyter")},
             capture_output=True, text=True)

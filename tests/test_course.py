@@ -25,6 +25,7 @@ import yaml
 from _support import executed_notebook
 
 from coursekit import quiz as ck_quiz
+from coursekit._yaml import safe_load
 from coursekit.assignments.tags import SKILLS
 from coursekit.sources import excerpt_calls, verify_notebook_excerpts
 
@@ -75,7 +76,7 @@ def chapter_profile(path: Path) -> dict:
     questions: Counter[str] = Counter()
     question_skills: Counter[str] = Counter()
     for name in quiz_names:
-        quiz = yaml.safe_load((REPO / "chapters" / "quizzes" / f"{name}.yml").read_text())
+        quiz = safe_load((REPO / "chapters" / "quizzes" / f"{name}.yml").read_text())
         questions.update(q["type"] for q in quiz.get("questions", []))
         question_skills.update(q.get("skill") or "(none)" for q in quiz.get("questions", []))
     return {

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from _support import CHAPTER_IDS, coursekit_wheel
 
 from coursekit import quiz
+from coursekit._yaml import safe_load
 from coursekit.assignments import assign
 from coursekit.quiz import loader
 from coursekit.quiz.bank import find_leaks
@@ -139,7 +139,7 @@ def _html_problems(text: str, where: str, secrets: Secrets) -> list[str]:
 
 def _quiz_file_problems(text: str, where: str, secrets: Secrets) -> list[str]:
     """A packaged or published quiz file: its assessed items have no private field."""
-    data = yaml.safe_load(text)
+    data = safe_load(text)
     if not isinstance(data, dict):
         return []
     forbidden = loader.private_fields() | loader._forbidden()

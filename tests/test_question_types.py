@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from coursekit import lms, quiz
+from coursekit._yaml import safe_load
 from coursekit.lms import moodle, qti12, qti21
 from coursekit.lms._items import Report
 from coursekit.quiz import loader, model, render
@@ -23,7 +24,7 @@ CHECKLIST = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
 
 def _demo_entries() -> dict[str, dict]:
-    data = yaml.safe_load((ROOT / "chapters" / "quizzes" / "demo.yml").read_text("utf-8"))
+    data = safe_load((ROOT / "chapters" / "quizzes" / "demo.yml").read_text("utf-8"))
     return {e["type"]: e for e in data["questions"]}
 
 

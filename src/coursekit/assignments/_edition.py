@@ -6,6 +6,7 @@ never touched) and built with ``jupyter-book build``; the HTML is then moved to 
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 import shutil
@@ -98,12 +99,21 @@ def prepare_edition(book: Path, target: Path, edition: str, solutions: str = "co
     write_atomic(config_path, yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
 
 
-def _jupyter_book() -> str:
-    local = Path(sys.executable).parent / "jupyter-book"
-    found = str(local) if local.exists() else shutil.which("jupyter-book")
+#: jupyter-book's command line run by this Python once ``import coursekit`` has spared it
+#: jsonschema's rfc3987 grammars (about 2 s of CPU per build; see ``coursekit/__init__.py``).
+_JUPYTER_BOOK = ("import sys, coursekit; from jupyter_book.cli.main import main; "
+                 "sys.argv[0] = 'jupyter-book'; sys.exit(main())")
+
+
+def _jupyter_book() -> list[str]:
+    """The command that runs jupyter-book: in this Python where it is installed, else the
+    ``jupyter-book`` on ``PATH``."""
+    if importlib.util.find_spec("jupyter_book") is not None:
+        return [sys.executable, "-c", _JUPYTER_BOOK]
+    found = shutil.which("jupyter-book")
     if not found:
         raise FileNotFoundError("jupyter-book is not installed in this environment")
-    return found
+    return [found]
 
 
 def _scan(html_dir: Path, edition: str, solutions: str) -> None:
@@ -169,10 +179,11 @@ def build_edition(
         source = tmp / "book"
         progress(f"copying {Path(book).resolve()} to {source} and transforming it")
         prepare_edition(Path(book), source, edition, solutions)
-        command = [_jupyter_book(), "build", str(source), "--path-output", str(tmp / "out")]
+        arguments = ["build", str(source), "--path-output", str(tmp / "out")]
         if strict:
-            command += ["-W", "-n", "--keep-going"]
-        progress("running " + " ".join(command))
+            arguments += ["-W", "-n", "--keep-going"]
+        progress("running jupyter-book " + " ".join(arguments))
+        command = [*_jupyter_book(), *arguments]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         build_log = tmp / "build.log"
         build_log.write_text(done.stdout + done.stderr, encoding="utf-8")

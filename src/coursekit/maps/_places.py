@@ -54,7 +54,12 @@ def boundaries() -> dict:
 
 def country_names() -> dict[str, str]:
     """ISO 3166-1 alpha-3 code -> name, for every country drawn."""
-    return {f["properties"]["iso3"]: f["properties"]["name"] for f in boundaries()["features"]}
+    return dict(_country_names())
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> tuple[tuple[str, str], ...]:
+    return tuple((f["properties"]["iso3"], f["properties"]["name"]) for f in boundaries()["features"])
 
 
 def places() -> pd.DataFrame:

@@ -75,6 +75,19 @@ def test_schema_is_the_file_actually_used(tmp_path: Path):
     with pytest.raises(quiz.QuizFileError, match=r"field 'id': 'ch1-q-1' does not match"):
         quiz.load(bad)
 
+def test_yaml_is_read_by_libyaml_with_line_marks():
+    """Every YAML file coursekit reads goes through ``coursekit._yaml``: libyaml's parser (the
+    pinned PyYAML wheel has it), one parse giving the data and the line of each node."""
+    from coursekit import _yaml, _yamlschema
+
+    assert yaml.__with_libyaml__ and _yaml.LOADER is yaml.CSafeLoader
+    data, node = _yaml.parse("title: T\nquestions:\n  - id: a\n  - id: b\n")
+    assert data == {"title": "T", "questions": [{"id": "a"}, {"id": "b"}]}
+    assert _yamlschema.line_of(node, ["questions", 1, "id"]) == 4
+    with pytest.raises(yaml.YAMLError):
+        _yaml.parse("a: [1, 2\n")
+
+
 def test_remembered_validation_is_only_for_the_very_same_data(monkeypatch: pytest.MonkeyPatch):
     """``_yamlschema.errors`` remembers results by the data's exact form: the same data again
     is not validated again, and data that differs in one value, or only in its type, is."""

@@ -23,6 +23,7 @@ from coursekit.errors import InputError, Where
 
 __all__ = ["describe", "errors", "field_path", "first_error", "line_of", "load_yaml"]
 
+
 @functools.cache
 def _validator(schema: str | Path) -> jsonschema.Draft202012Validator:
     """The validator of ``schema``: a file name in ``coursekit/schemas/`` or a path."""

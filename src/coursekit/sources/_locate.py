@@ -160,7 +160,7 @@ def _closest(blocks: list[_Block], needle: str) -> tuple[float, _Block, str] | N
             for start in range(max(1, len(btext) - size + 1)):
                 window = " ".join(btext[start : start + size])
                 matcher = difflib.SequenceMatcher(None, needle, window, autojunk=False)
-                # upper bounds of ratio() first: most windows cannot beat the best so far
+                # ratio()'s cheap upper bounds first: a window that cannot beat the best is skipped
                 if best is not None and (matcher.real_quick_ratio() <= best[0]
                                          or matcher.quick_ratio() <= best[0]):
                     continue

@@ -101,8 +101,10 @@ def prepare_edition(book: Path, target: Path, edition: str, solutions: str = "co
 
 #: jupyter-book's command line run by this Python once ``import coursekit`` has spared it
 #: jsonschema's rfc3987 grammars (about 2 s of CPU per build; see ``coursekit/__init__.py``).
-_JUPYTER_BOOK = ("import sys, coursekit; from jupyter_book.cli.main import main; "
-                 "sys.argv[0] = 'jupyter-book'; sys.exit(main())")
+#: The working folder is taken off ``sys.path`` first, as the ``jupyter-book`` script has it.
+_JUPYTER_BOOK = ("import sys; sys.path[:] = [p for p in sys.path if p]; import coursekit; "
+                 "from jupyter_book.cli.main import main; sys.argv[0] = 'jupyter-book'; "
+                 "sys.exit(main())")
 
 
 def _jupyter_book() -> list[str]:

@@ -23,7 +23,7 @@ UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 # Bytecode, compiled once at set-up: uv, unlike pip, leaves it to the first import, and where
 # PYTHONDONTWRITEBYTECODE is set (as on the CI machine) every process would compile from source.
 # Not for the packages' own test suites or pip, which nothing here imports (a fifth of the files).
-COMPILE := $(BIN)/python -m compileall -q -j 0 -x '/(tests?|pip)/'
+COMPILE := $(BIN)/python -m compileall -q -j 0 -x 'site-packages/(pip|.+/tests?)/'
 JB_FLAGS := -W -n --keep-going
 PORT ?= 8000
 # make test's pytest options: two workers, one test file at a time each, longest files first

@@ -36,9 +36,38 @@ AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 #: axe-core rule tags the book must pass with no finding of any impact (WCAG 2.0 and 2.1, levels
 #: A and AA, plus Deque's best practices); reference/accessibility.md states the same.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+#: Chromium features the tests turn off: the omnibox popup, which Chromium draws as a WebUI page
+#: in a renderer process of its own for every window (a headless window never shows it; about
+#: 0.8 CPU-s per window over a test run, some 20 CPU-s in all).
+DISABLED_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
+
+
+def playwright_disabled_features() -> list[str]:
+    """The features Playwright's own ``--disable-features`` switch turns off, read from its
+    driver (``chromiumSwitches``); empty when that list cannot be found there."""
+    from playwright._impl._driver import compute_driver_executable
+
+    lib = Path(compute_driver_executable()[1]).parent / "lib"
+    for path in (lib / "server" / "chromium" / "chromiumSwitches.js", lib / "coreBundle.js"):
+        if path.is_file():
+            found = re.search(r"disabledFeatures = \[(.*?)\]", path.read_text(encoding="utf-8"), re.S)
+            if found:
+                return re.findall(r'^\s*"(\w+)",?\s*$', found.group(1), re.M)
+    return []
+
+
+def _disable_features() -> list[str]:
+    """One ``--disable-features`` with Playwright's features and :data:`DISABLED_FEATURES`:
+    Chromium keeps only the last of several such switches, so this one repeats Playwright's.
+    Nothing when Playwright's list is not found (the tests then run as before, only slower)."""
+    theirs = playwright_disabled_features()
+    return [f"--disable-features={','.join([*theirs, *DISABLED_FEATURES])}"] if theirs else []
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    *_disable_features(),
 ]
 
 

@@ -26,12 +26,14 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 from _support import (
+    DISABLED_FEATURES,
     PROXY_REFUSED,
     axe_violations,
     cached_offline_context,
     favicon_miss,
     fill_in,
     live_region_texts,
+    playwright_disabled_features,
     toc_pages,
 )
 
@@ -60,6 +62,32 @@ def dark_tab(chromium, book_url) -> Iterator[object]:
     context = cached_offline_context(chromium, book_url, color_scheme="dark")
     yield context.new_page()
     context.close()
+
+
+def test_the_browser_keeps_playwrights_switches_and_has_no_omnibox_renderer(chromium):
+    """``CHROMIUM_ARGS`` gives one ``--disable-features``: Chromium obeys only the last such
+    switch, so it repeats Playwright's own features before adding :data:`DISABLED_FEATURES`.
+    Every renderer is started with all of them, and no window has an omnibox popup page."""
+    theirs = playwright_disabled_features()
+    assert len(theirs) >= 5, "Playwright's --disable-features list was not found in its driver"
+    context = chromium.new_context()
+    session = chromium.new_browser_cdp_session()
+    try:
+        context.new_page().goto("data:text/html,<p>one window</p>")
+        targets = [t["url"] for t in session.send("Target.getTargets")["targetInfos"]]
+        # (a renderer forked from the zygote shows its switches as one line, space-separated)
+        switches = [Path(f"/proc/{p['id']}/cmdline").read_bytes().decode().replace("\0", " ").split()
+                    for p in session.send("SystemInfo.getProcessInfo")["processInfo"]
+                    if p["type"] == "renderer"]
+    finally:
+        session.detach()
+        context.close()
+    assert not [url for url in targets if "omnibox-popup" in url], targets
+    assert switches
+    for renderer in switches:
+        disabled = {f for s in renderer if s.startswith("--disable-features=")
+                    for f in s.split("=", 1)[1].split(",")}
+        assert {*theirs, *DISABLED_FEATURES} <= disabled, sorted(disabled)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ book``). Two scans:
 from __future__ import annotations
 
 import contextlib
+import functools
 import html as htmllib
 import json
 import os
@@ -36,7 +37,7 @@ from coursekit import quiz
 from coursekit._yaml import safe_load
 from coursekit.assignments import assign
 from coursekit.quiz import loader
-from coursekit.quiz.bank import find_leaks
+from coursekit.quiz.bank import sentinels
 
 REPO = Path(__file__).resolve().parent.parent
 BANK = REPO / "instructor-bank"
@@ -58,7 +59,12 @@ class Secrets:
     notes: tuple[str, ...] = ()
 
     def text_leaks(self, text: str) -> list[tuple[str, str]]:
-        return find_leaks(text, self.banks.values(), public=self.reading, sources=self.sources)
+        """As ``find_leaks(text, banks, reading, sources)``, with the sentinels found once."""
+        return [(item, secret) for item, secret in self._sentinels if secret in text]
+
+    @functools.cached_property
+    def _sentinels(self) -> list[tuple[str, str]]:
+        return sentinels(self.banks.values(), public=self.reading, sources=self.sources)
 
 
 def _notebook_sources(path: Path) -> str:

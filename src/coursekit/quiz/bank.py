@@ -1,6 +1,7 @@
 """The line between public and private: what an assessed item without its key can still do
 (``shape_problem``), the error for scoring it (``MissingKeyError``), and what counts as
-private text of an instructor bank in leak scans (``private_strings``, ``find_leaks``).
+private text of an instructor bank in leak scans (``private_strings``, ``sentinels``,
+``find_leaks``).
 
 ``assign`` scans every student notebook with :func:`find_leaks` before writing it, and
 ``tests/test_public_boundary.py`` scans the wheel, the built book and the Binder file set.
@@ -19,7 +20,7 @@ from coursekit.errors import CoursekitError
 from ._scoring import parse_number
 
 __all__ = ["KEY_FIELDS", "MIN_LENGTH", "NOT_SECRET", "MissingKeyError",
-           "find_leaks", "private_strings", "shape_problem"]
+           "find_leaks", "private_strings", "sentinels", "shape_problem"]
 
 #: Shorter strings are not scanned for in text (they match ordinary words).
 MIN_LENGTH = 6
@@ -104,14 +105,8 @@ def _solution_lines(entry: Mapping[str, Any]) -> list[str]:
 def find_leaks(text: str, banks: Iterable[Mapping[str, Mapping[str, Any]]],
                public: str = "", sources: str = "") -> list[tuple[str, str]]:
     """``[(item id, private string)]`` for every private string of ``banks`` (each a
-    ``{item id: bank entry}`` mapping, such as ``Quiz.private``) found in ``text``.
-
-    Not every private string is a sentinel. A key (a value of :data:`KEY_FIELDS`) or a line of a
-    model solution that the reading material ``public`` (chapters, sources, data) also contains
-    is not: the answer to a reading question is in the reading, a line such as ``members =
-    ck.load("memberships")`` is in the chapter's own code, and only their role as the key is
-    private (checked structurally). Explanations, feedback and notes are sentinels unless they
-    quote ``sources`` (the source texts and datasets) verbatim.
+    ``{item id: bank entry}`` mapping, such as ``Quiz.private``) found in ``text``: the
+    :func:`sentinels` of ``banks`` that ``text`` contains.
 
     >>> find_leaks("the answer is quokkaberry", [{"ch98-q-3": {"accept": ["quokkaberry"]}}])
     [('ch98-q-3', 'quokkaberry')]
@@ -120,6 +115,22 @@ def find_leaks(text: str, banks: Iterable[Mapping[str, Mapping[str, Any]]],
     >>> find_leaks("Batken", [{"ch01-q-8": {"accept": ["Batken"]}}], public="the Batken events")
     []
     """
+    return [(item_id, secret) for item_id, secret in sentinels(banks, public, sources)
+            if secret in text]
+
+
+def sentinels(banks: Iterable[Mapping[str, Mapping[str, Any]]], public: str = "",
+              sources: str = "") -> list[tuple[str, str]]:
+    """``[(item id, private string)]``: the strings of ``banks`` that no public text may contain.
+    A caller that scans many texts against the same banks computes this once.
+
+    Not every private string is a sentinel. A key (a value of :data:`KEY_FIELDS`) or a line of a
+    model solution that the reading material ``public`` (chapters, sources, data) also contains
+    is not: the answer to a reading question is in the reading, a line such as ``members =
+    ck.load("memberships")`` is in the chapter's own code, and only their role as the key is
+    private (checked structurally). Explanations, feedback and notes are sentinels unless they
+    quote ``sources`` (the source texts and datasets) verbatim.
+    """
     def sentinel(secret: str, entry: Mapping[str, Any]) -> bool:
         if secret in sources:
             return False
@@ -127,4 +138,4 @@ def find_leaks(text: str, banks: Iterable[Mapping[str, Mapping[str, Any]]],
         return not ((secret in keys or secret in _solution_lines(entry)) and secret in public)
 
     return [(item_id, secret) for bank in banks for item_id, entry in bank.items()
-            for secret in private_strings(entry) if secret in text and sentinel(secret, entry)]
+            for secret in private_strings(entry) if sentinel(secret, entry)]

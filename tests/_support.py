@@ -44,7 +44,8 @@ DISABLED_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
 
 def playwright_disabled_features() -> list[str]:
     """The features Playwright's own ``--disable-features`` switch turns off, read from its
-    driver (``chromiumSwitches``); empty when that list cannot be found there."""
+    driver (``chromiumSwitches``); empty when that list cannot be found there, or holds
+    anything but plain names (a name chosen at run time, say)."""
     from playwright._impl._driver import compute_driver_executable
 
     lib = Path(compute_driver_executable()[1]).parent / "lib"
@@ -52,7 +53,10 @@ def playwright_disabled_features() -> list[str]:
         if path.is_file():
             found = re.search(r"disabledFeatures = \[(.*?)\]", path.read_text(encoding="utf-8"), re.S)
             if found:
-                return re.findall(r'^\s*"(\w+)",?\s*$', found.group(1), re.M)
+                items = re.sub(r"//[^\n]*", "", found.group(1)).replace(",", " ").split()
+                names = [item.strip('"') for item in items]
+                plain = all(re.fullmatch(r'"\w+"', item) for item in items)
+                return names if plain else []
     return []
 
 

@@ -756,6 +756,34 @@ def test_grade_records_each_student_and_resumes(submissions: tuple[Path, Path],
                                                     "bob,ch98-ex-3,0,2,Not quite.") == first
 
 
+def test_ctrl_c_just_after_a_record_still_lists_that_student(submissions: tuple[Path, Path],
+                                                              tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C that lands after a student's record is written but before grades.csv is: the
+    interrupted run's grades.csv still lists every recorded student (seen once in the
+    adversarial Ctrl-C test, where the signal came right after the first record)."""
+    from coursekit.assignments._results import Store
+
+    hw, subs = submissions
+    out = tmp_path / "g"
+    calls = []
+    write_csv = Store.write_csv
+
+    def interrupted_once(self: Store) -> None:
+        calls.append(len(self.results))
+        if len(calls) == 3:  # the problems' write, one student's, then Ctrl-C at the next
+            raise KeyboardInterrupt
+        write_csv(self)
+
+    monkeypatch.setattr(Store, "write_csv", interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        grade(subs, hw, out, execute_code=False)
+    recorded = len(list((out / ".progress").glob("*.json")))
+    assert recorded == 2 == calls[-1]
+    listed = {r["student"] for r in csv.DictReader(io.StringIO((out / "grades.csv").read_text()))}
+    assert len(listed) == recorded
+
+
 def test_limits_must_be_positive(shared: tuple[Path, Path], tmp_path: Path) -> None:
     hw, subs = shared
     for kwargs, flag in (({"timeout": 0}, "--timeout"), ({"timeout": -5}, "--timeout"),

@@ -323,6 +323,8 @@ def grade(
             pool.shutdown(wait=False, cancel_futures=True)
             if sandbox is not None:
                 sandbox.kill_all()
+            # Ctrl-C between a student's record and grades.csv: list every recorded student
+            store.write_csv()
             raise
     for result in store.results.values():
         report.skipped += [(name, reason) for name, reason in result.skipped]

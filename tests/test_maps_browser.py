@@ -109,12 +109,14 @@ def test_map_renders_offline(site, map_context, name: str):
         if name == "route":
             assert paths == outlines + 2  # the two hubs
         assert frame.locator(".coursekit-legend").count() == 1
-        # a popup opens and cites its source
+        # a popup opens and cites its source. The click is sent to the marker itself: a forced
+        # mouse click at its place on screen once opened no popup in a CI run (/work/ci38;
+        # the cause was not found: something drawn over it, or the map still moving).
         if name in {"installations", "events"}:
             if name == "installations":
-                frame.locator(".leaflet-marker-icon svg").first.click(force=True)
+                frame.locator(".leaflet-marker-icon svg").first.dispatch_event("click")
             else:  # the circle markers are drawn after the outlines
-                frame.locator("path.leaflet-interactive").last.click(force=True)
+                frame.locator("path.leaflet-interactive").last.dispatch_event("click")
             popup = frame.wait_for_selector(".leaflet-popup-content")
             assert "Source:" in popup.inner_text()
         if name == "membership":

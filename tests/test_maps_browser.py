@@ -110,8 +110,8 @@ def test_map_renders_offline(site, map_context, name: str):
             assert paths == outlines + 2  # the two hubs
         assert frame.locator(".coursekit-legend").count() == 1
         # a popup opens and cites its source. The click is sent to the marker itself: a forced
-        # mouse click at its place on screen once opened no popup in a CI run (/work/ci38;
-        # the cause was not found: something drawn over it, or the map still moving).
+        # mouse click at its place on screen once opened no popup in a CI run (the cause was
+        # not found: something drawn over the marker, or the map still moving).
         if name in {"installations", "events"}:
             if name == "installations":
                 frame.locator(".leaflet-marker-icon svg").first.dispatch_event("click")

@@ -75,6 +75,7 @@ def test_schema_is_the_file_actually_used(tmp_path: Path):
     with pytest.raises(quiz.QuizFileError, match=r"field 'id': 'ch1-q-1' does not match"):
         quiz.load(bad)
 
+
 def test_yaml_is_read_by_libyaml_with_line_marks():
     """Every YAML file coursekit reads goes through ``coursekit._yaml``: libyaml's parser (the
     pinned PyYAML wheel has it), one parse giving the data and the line of each node."""
